@@ -1,0 +1,156 @@
+"""Entities and relations -> RDF: stable IRIs, labels, NIF evidence, PROV provenance.
+
+One rdflib Graph per document, named by the document's IRI. No blank nodes: every node
+(mention, sentence, statement) gets an IRI minted from the document and its offsets, so
+writing the same document twice gives the same triples. The model is described in the
+README ("The RDF model").
+"""
+from __future__ import annotations
+
+import hashlib
+from datetime import datetime, timezone
+from urllib.parse import quote
+
+from rdflib import RDF, RDFS, SKOS, XSD, Graph, Literal, Namespace, URIRef
+from rdflib.namespace import DCTERMS, PROV
+from spacy.tokens import Doc
+
+from . import __version__
+from .entities import Entities, Entity, normalize
+from .ontology import KG, Ontology
+from .relations import Relation
+from .sources import Document
+
+BASE = "https://w3id.org/kgingest/"
+KGID = Namespace(BASE + "id/")
+KGDOC = Namespace(BASE + "doc/")
+NIF = Namespace("http://persistence.uni-leipzig.org/nlp2rdf/ontologies/nif-core#")
+ITSRDF = Namespace("http://www.w3.org/2005/11/its/rdf#")
+PREFIXES = {"kg": KG, "kgid": KGID, "kgdoc": KGDOC, "nif": NIF, "itsrdf": ITSRDF,
+            "prov": PROV, "dcterms": DCTERMS, "skos": SKOS}
+
+
+def slug(name: str) -> str:
+    """An IRI path segment for a name: folded, hyphenated, percent-encoded.
+
+    >>> slug("Lucía Ortega Villanueva")
+    'luc%C3%ADa-ortega-villanueva'
+    >>> slug('A <b> "c"/d')
+    'a-%3Cb%3E-%22c%22%2Fd'
+    """
+    return quote(normalize(name).replace(" ", "-"), safe="-._~")
+
+
+def entity_iri(cls: str, name: str) -> URIRef:
+    """The same IRI for the same thing in every run and every document."""
+    return KGID[f"{cls.lower()}/{slug(name)}"]
+
+
+def document_iri(doc_id: str) -> URIRef:
+    """Document IRI (and named-graph name) from its identity, never its content."""
+    return KGDOC[hashlib.sha256(doc_id.encode("utf-8")).hexdigest()[:24]]
+
+
+def text_sha256(text: str) -> str:
+    return hashlib.sha256(text.encode("utf-8")).hexdigest()
+
+
+def content_key(text: str, model: str, onto: Ontology) -> str:
+    """Unchanged key = unchanged graph: text, kgingest version, ontology and model."""
+    parts = "|".join([text_sha256(text), __version__, onto.digest, model])
+    return hashlib.sha256(parts.encode("utf-8")).hexdigest()[:32]
+
+
+def _char(doc_iri: URIRef, start: int, end: int) -> URIRef:
+    return URIRef(f"{doc_iri}#char={start},{end}")
+
+
+def _bind(g: Graph) -> None:
+    for prefix, ns in PREFIXES.items():
+        g.bind(prefix, ns)
+
+
+def document_graph(
+    document: Document,
+    doc: Doc,
+    entities: Entities,
+    relations: list[Relation],
+    onto: Ontology,
+    model: str,
+    generated_at: datetime | None = None,
+) -> Graph:
+    """The named graph of one document: its metadata, entities, mentions and relations."""
+    d = document_iri(document.id)
+    g = Graph(identifier=d)
+    _bind(g)
+    add = g.add
+
+    add((d, RDF.type, KG.Document))
+    add((d, DCTERMS.identifier, Literal(document.id)))
+    add((d, DCTERMS.source, Literal(document.source)))
+    add((d, KG.sha256, Literal(text_sha256(document.text))))
+    add((d, KG.contentKey, Literal(content_key(document.text, model, onto))))
+    for prop, value in ((DCTERMS.title, document.title), (DCTERMS.creator, document.author),
+                        (DCTERMS.issued, document.published)):
+        if value:
+            add((d, prop, Literal(value)))
+    run = URIRef(f"{d}#extraction")
+    add((d, PROV.wasGeneratedBy, run))
+    add((run, RDF.type, PROV.Activity))
+    add((run, PROV.used, Literal(model)))
+    add((run, KG.extractorVersion, Literal(__version__)))
+    add((run, KG.ontologyVersion, Literal(onto.digest)))
+    when = (generated_at or datetime.now(timezone.utc)).replace(microsecond=0)
+    add((run, PROV.endedAtTime, Literal(when.isoformat(), datatype=XSD.dateTime)))
+
+    context = _char(d, 0, len(doc.text))
+    add((context, RDF.type, NIF.Context))
+    add((context, NIF.beginIndex, Literal(0)))
+    add((context, NIF.endIndex, Literal(len(doc.text))))
+    add((context, NIF.sourceUrl, d))
+
+    sentences: dict[int, URIRef] = {}
+
+    def sentence(start: int, end: int) -> URIRef:
+        node = _char(d, start, end)
+        if start not in sentences:
+            sentences[start] = node
+            add((node, RDF.type, NIF.Sentence))
+            add((node, NIF.beginIndex, Literal(start)))
+            add((node, NIF.endIndex, Literal(end)))
+            add((node, NIF.anchorOf, Literal(doc.text[start:end])))
+            add((node, NIF.referenceContext, context))
+        return node
+
+    iris: dict[int, URIRef] = {}
+    for ent in entities.items:
+        e = iris[id(ent)] = entity_iri(ent.cls, ent.label)
+        add((e, RDF.type, onto.class_iri(ent.cls)))
+        add((e, RDFS.label, Literal(ent.label)))
+        for alias in sorted(ent.aliases):
+            add((e, SKOS.altLabel, Literal(alias)))
+        for m in ent.mentions:
+            span = m.span(doc)
+            node = _char(d, span.start_char, span.end_char)
+            add((node, RDF.type, NIF.Phrase))
+            add((node, NIF.beginIndex, Literal(span.start_char)))
+            add((node, NIF.endIndex, Literal(span.end_char)))
+            add((node, NIF.anchorOf, Literal(span.text)))
+            add((node, NIF.referenceContext, context))
+            add((node, NIF.sentence, sentence(span.sent.start_char, span.sent.end_char)))
+            add((node, ITSRDF.taIdentRef, e))
+
+    for r in relations:
+        s, o, p = iris[id(r.subject)], iris[id(r.object)], onto.properties[r.prop].iri
+        add((s, p, o))
+        key = f"{s}|{p}|{o}|{r.start}|{r.rule}".encode("utf-8")
+        st = URIRef(f"{d}#stmt-{hashlib.sha256(key).hexdigest()[:16]}")
+        add((st, RDF.type, KG.Statement))
+        add((st, RDF.subject, s))
+        add((st, RDF.predicate, p))
+        add((st, RDF.object, o))
+        add((st, KG.confidence, Literal(round(r.confidence, 2), datatype=XSD.decimal)))
+        add((st, KG.rule, Literal(r.rule)))
+        add((st, PROV.wasDerivedFrom, sentence(r.start, r.end)))
+        add((st, PROV.wasGeneratedBy, run))
+    return g

