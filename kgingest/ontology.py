@@ -65,6 +65,9 @@ class OntProperty:
     patient_verbs: tuple[Trigger, ...] = ()
     event_nouns: tuple[Trigger, ...] = ()
     location_cues: frozenset[str] = frozenset()
+    judgement_nouns: frozenset[str] = frozenset()
+    priority: int = 9
+    unit_fallback: str | None = None
 
 
 @dataclass(frozen=True)
@@ -223,6 +226,9 @@ def load(paths: list[Path] | None = None) -> Ontology:
             patient_verbs=tuple(Trigger.parse(w) for w in _strings(g, p, KG.patientVerbTrigger)),
             event_nouns=tuple(Trigger.parse(w) for w in _strings(g, p, KG.eventNoun)),
             location_cues=frozenset(w.lower() for w in _strings(g, p, KG.locationCue)),
+            judgement_nouns=frozenset(w.lower() for w in _strings(g, p, KG.judgementNoun)),
+            priority=int(g.value(p, KG.priority) or 9),
+            unit_fallback=_local(g.value(p, KG.unitFallback)) if g.value(p, KG.unitFallback) else None,
         )
     lexicon: dict[str, frozenset[str]] = {}
     for prop in g.subjects(RDFS.subPropertyOf, KG.lexicon):

