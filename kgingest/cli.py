@@ -95,3 +95,11 @@ def extract(inputs: tuple[str, ...], output: str, fmt: str, model: str, ontology
     if failed:
         fail(f"{failed} of {len(inputs)} inputs failed; the other {len(inputs) - failed} were written")
         sys.exit(1)
+
+
+# The store commands (ingest, delete, query) live in cli_store.py.
+from .cli_store import delete_command, ingest_command, query_command  # noqa: E402
+
+main.add_command(ingest_command)
+main.add_command(delete_command)
+main.add_command(query_command)

@@ -16,6 +16,7 @@ import re
 import unicodedata
 from collections import Counter, defaultdict
 from dataclasses import dataclass, field
+from typing import Iterator
 
 from spacy.tokens import Doc, Span
 
@@ -89,6 +90,7 @@ class Lexicon:
     demonyms: dict[str, str] = field(default_factory=dict)
     capitals: dict[str, str] = field(default_factory=dict)
     known: dict[str, tuple[str, str]] = field(default_factory=dict)  # alias -> (name, class)
+    places: frozenset[str] = frozenset()
 
     @classmethod
     def build(cls, onto: Ontology) -> "Lexicon":
@@ -103,6 +105,7 @@ class Lexicon:
         for k in onto.known:
             for n in (k.name, *k.aliases):
                 lex.known.setdefault(normalize(n), (k.name, k.cls))
+        lex.places = frozenset(normalize(p) for p in onto.places)
         return lex
 
     def country_of(self, text: str) -> str | None:
@@ -133,13 +136,21 @@ ORG_ORDER = ("SanctionsList", "Legislature", "GovernmentAgency", "PoliticalParty
              "MediaOrganization", "Company", "Organization", "Place")
 
 
+def _role_words(onto: Ontology) -> frozenset[str]:
+    return frozenset(w for p in onto.properties.values() for noun in p.role_nouns for w in noun.split())
+
+
 def _clean(span: Span, onto: Ontology) -> Span | None:
-    """Trim determiners, possessives, titles and punctuation; None for junk spans."""
+    """Trim determiners, possessives, titles and punctuation; None for junk spans.
+    A leading title ("Trade Representative Anjali Deshpande") is not part of the name."""
     honorifics = onto.words("honorific")
+    roles = _role_words(onto)
     start, end = span.start, span.end
     doc = span.doc
     while start < end and (doc[start].lower_ in {"the", "a", "an", "so", "-", "called", "so-called"}
-                           or doc[start].is_punct or doc[start].text in honorifics):
+                           or doc[start].is_punct or doc[start].text in honorifics
+                           or (doc[start].lower_ in roles and end - start > 2 and span.label_ in {"PERSON", "ORG"}
+                               and _name_cue(doc[start + 1:end], onto) is None)):
         start += 1
     while end > start and (doc[end - 1].lower_ in {"'s", "\u2019s", "'", "\u2019"} or doc[end - 1].is_punct
                            or doc[end - 1].is_space):
@@ -204,11 +215,8 @@ def classify(span: Span, label: str, onto: Ontology, lex: Lexicon) -> tuple[str 
         return "Country", lex.countries.get(n)
     if n in lex.demonyms:
         return ("Country", lex.demonyms[n]) if label in {"NORP", "GPE", "Country"} else (None, None)
-    if n in lex.capitals and label in {"GPE", "ORG"}:
-        prev = span.doc[span.start - 1] if span.start else None
-        if prev is None or prev.dep_ != "prep" or not span.root.head.i == prev.i:
-            return "Country", lex.capitals[n]
-        return "Place", None
+    if n in lex.capitals and label in {"GPE", "ORG", "LOC"}:
+        return CAPITAL, lex.capitals[n]
     if label in onto.classes:
         return label, None
     stripped = normalize(lex.strip_country(text))
@@ -217,10 +225,15 @@ def classify(span: Span, label: str, onto: Ontology, lex: Lexicon) -> tuple[str 
         return cls, name
     if label == "NORP":
         return None, None
+    if n in lex.places and (label != "PERSON" or len(span) == 1):
+        return "Place", None
     cue = _name_cue(span, onto)
     if label == "PERSON":
         if cue in {"Company", "GovernmentAgency", "Legislature", "MediaOrganization", "PoliticalParty"} and len(span) > 1:
             return cue, None
+        desc = _descriptor_cue(span, onto)
+        if desc and desc != "Place":   # "the Vienna firm Kessler Brandauer"
+            return desc, None
         return "Person", None
     if cue:
         return cue, None
@@ -228,8 +241,28 @@ def classify(span: Span, label: str, onto: Ontology, lex: Lexicon) -> tuple[str 
     if desc:
         return desc, None
     if label in {"GPE", "LOC", "FAC"}:
-        return "Place", None
-    return "Company", None
+        return "Place", GUESS
+    return "Company", GUESS
+
+
+CAPITAL = "capital"          # a capital city: the country where it acts, else a place
+GUESS = "?"                  # canonical-name slot of a class guessed from spaCy's label alone
+PLACE_PREPS = {"in", "at", "near", "outside", "around", "across", "via", "through"}
+
+
+def _acts(span: Span) -> bool:
+    """'Washington said', 'accused Washington of', "Washington's move" vs 'in Washington'."""
+    root = span.root
+    if root.dep_ in {"nsubj", "nsubjpass", "poss", "dobj", "agent", "conj", "ROOT"}:
+        return True
+    return root.dep_ == "pobj" and root.head.lower_ not in PLACE_PREPS
+
+
+def _resolve_capitals(doc: Doc, found: list) -> list:
+    """A capital names its country in the whole document if it acts as one anywhere."""
+    acting = {canon for m, cls, canon in found if cls == CAPITAL and _acts(m.span(doc))}
+    return [(m, "Country" if canon in acting else "Place", canon if canon in acting else None)
+            if cls == CAPITAL else (m, cls, canon) for m, cls, canon in found]
 
 
 def _acronym(name: str) -> str:
@@ -237,25 +270,68 @@ def _acronym(name: str) -> str:
     return "".join(w[0] for w in words if w[0].isupper()).upper() if len(words) > 1 else ""
 
 
-def _person_key(text: str) -> str:
-    return normalize(text)
+def _segments(ent: Span) -> Iterator[Span]:
+    """An entity span cut at line breaks: NER sometimes runs a heading into the next line."""
+    start = ent.start
+    for tok in ent:
+        if "\n" in tok.text:
+            if tok.i > start:
+                yield ent.doc[start:tok.i]
+            start = tok.i + 1
+    if start < ent.end:
+        yield ent.doc[start:ent.end]
+
+
+def _titled(span: Span, onto: Ontology) -> bool:
+    """A role noun right before or in apposition to the name: 'Business Secretary X',
+    'X, a senior fellow at'. Only people hold titles."""
+    roles = _role_words(onto)
+    before = span.doc[span.start - 1] if span.start else None
+    if before is not None and before.lower_ in roles and before.head.i in range(span.start, span.end):
+        return True
+    root = span.root
+    return any(c.dep_ == "appos" and c.lower_ in roles for c in root.children) or (
+        root.dep_ == "appos" and root.head.lower_ in roles)
+
+
+def _party_tags(doc: Doc, onto: Ontology, lex: Lexicon) -> Iterator[tuple[Mention, str, str | None]]:
+    """The letter of a US name tag, 'Sen. X (R-Fla.)', is a mention of the party."""
+    tags = dict(e.split("=", 1) for e in onto.words("partyTag") if "=" in e)
+    for m in PARTY_TAG.finditer(doc.text):
+        name = tags.get(m["tag"])
+        known = lex.known.get(normalize(name)) if name else None
+        span = doc.char_span(m.start("tag"), m.end("tag"))
+        if known and span is not None:
+            yield Mention(span.start, span.end, span.text, "NORP"), known[1], known[0]
+
+
+PARTY_TAG = re.compile(r"\((?P<tag>[A-Z])\s?[-\u2013]\s?[A-Z][A-Za-z.]*(?: [A-Z][A-Za-z.]*)?\)")
 
 
 def mentions(doc: Doc, onto: Ontology) -> list[tuple[Mention, str, str | None]]:
-    """Cleaned, classified mentions: (mention, class, canonical name)."""
+    """Cleaned, classified mentions: (mention, class, canonical name or GUESS)."""
     lex = lexicon(onto)
     out = []
     for ent in doc.ents:
         if ent.label_ not in NAME_LABELS and ent.label_ not in onto.classes:
             continue
-        span = _clean(ent, onto)
-        if span is None:
-            continue
-        cls, canon = classify(span, ent.label_, onto, lex)
-        if cls is None:
-            continue
-        out.append((Mention(span.start, span.end, span.text, ent.label_), cls, canon))
-    return _join_parenthesised_first_names(doc, out)
+        for seg in _segments(ent):
+            span = _clean(seg, onto)
+            if span is None:
+                continue
+            label = ent.label_
+            if label == "ORG" and span.start > seg.start and doc[span.start - 1].lower_ in _role_words(onto):
+                label = "PERSON"        # "Trade Representative Anjali Deshpande"
+            cls, canon = classify(span, label, onto, lex)
+            if cls is None:
+                continue
+            if canon == GUESS and len(span) > 1 and _titled(span, onto):
+                cls, canon = "Person", None
+            out.append((Mention(span.start, span.end, span.text, label), cls, canon))
+    taken = {i for m, _, _ in out for i in range(m.start, m.end)}
+    out += [x for x in _party_tags(doc, onto, lex) if x[0].start not in taken]
+    out.sort(key=lambda x: x[0].start)
+    return _join_parenthesised_first_names(doc, _resolve_capitals(doc, out))
 
 
 def _join_parenthesised_first_names(doc: Doc, found: list) -> list:
@@ -276,6 +352,33 @@ def _join_parenthesised_first_names(doc: Doc, found: list) -> list:
     return out
 
 
+def _personal(found: list) -> set[str]:
+    """Surnames: last words of names spaCy tagged PERSON with two or more words."""
+    words = set()
+    for m, cls, canon in found:
+        parts = m.text.replace("(", " ").replace(")", " ").split()
+        if m.label == "PERSON" and cls == "Person" and len(parts) > 1:
+            words.add(normalize(parts[-1]))
+    return words
+
+
+def _people_among_guesses(found: list) -> list:
+    """A guessed organisation name is a person's when the document goes on to use its last
+    word alone ("Nadia Rahimi" ... "Rahimi said"), the way it names people, and never its
+    first word alone, the way it names companies ("Korvex Semiconductor" ... "Korvex")."""
+    personal = _personal(found)
+    alone = {normalize(m.text) for m, _, _ in found if len(m.text.split()) == 1}
+    out = []
+    for m, cls, canon in found:
+        words = m.text.split()
+        if canon == GUESS and 1 < len(words) <= 3 and (normalize(words[-1]) in personal or (
+                normalize(words[-1]) in alone and normalize(words[0]) not in alone)):
+            out.append((m, "Person", None))
+        else:
+            out.append((m, cls, canon))
+    return out
+
+
 def find(doc: Doc, onto: Ontology) -> Entities:
     """Group a Doc's mentions into entities: one per real thing, typed and labelled.
 
@@ -283,7 +386,7 @@ def find(doc: Doc, onto: Ontology) -> Entities:
     spaCy tagged ORG) joins its person; long organisation names before their short forms.
     """
     lex = lexicon(onto)
-    found = mentions(doc, onto)
+    found = _people_among_guesses(mentions(doc, onto))
     by_key: dict[str, Entity] = {}
     person_tokens: dict[str, list[Entity]] = defaultdict(list)
     order: list[Entity] = []
@@ -297,31 +400,42 @@ def find(doc: Doc, onto: Ontology) -> Entities:
         ent.aliases.add(m.text)
         return ent
 
-    # 1. people with two or more name words
+    org_names = [m.text for m, cls, canon in found if cls not in {"Person", "Country", "Place"}]
+
+    # 1. people with two or more name words (shortest first: "Tobias Krenn" before a
+    #    headline's "Names Founder Tobias Krenn")
     pending = []
-    for m, cls, canon in found:
+    people = sorted(((m, cls, canon) for m, cls, canon in found if cls == "Person"
+                     and len(m.text.replace("(", " ").replace(")", " ").split()) > 1
+                     and not any(_abbreviates(m.text, o, onto) for o in org_names)),
+                    key=lambda x: len(x[0].text.split()))
+    chosen = {id(x[0]) for x in people}
+    for m, cls, canon in people:
         words = m.text.replace("(", " ").replace(")", " ").split()
-        if cls == "Person" and len(words) > 1:
-            name = " ".join(words)
-            ent = add("Person/" + normalize(name), "Person", name, m)
-            if len(words) > len(ent.label.split()):
-                ent.label = name
-            for w in (words[0], words[-1]):
-                if ent not in person_tokens[normalize(w)]:
-                    person_tokens[normalize(w)].append(ent)
-        else:
-            pending.append((m, cls, canon))
+        name = " ".join(words)
+        target = by_key.get("Person/" + normalize(name)) or next(
+            (by_key[f"Person/{normalize(' '.join(words[i:]))}"] for i in range(1, len(words) - 1)
+             if f"Person/{normalize(' '.join(words[i:]))}" in by_key), None)
+        if target is not None:
+            target.mentions.append(m)
+            target.aliases.add(m.text)
+            continue
+        ent = add("Person/" + normalize(name), "Person", name, m)
+        for w in (words[0], words[-1]):
+            if ent not in person_tokens[normalize(w)]:
+                person_tokens[normalize(w)].append(ent)
+    pending = [x for x in found if id(x[0]) not in chosen]
 
     # 2. everything else; single words that name exactly one person join that person
     rest = []
     for m, cls, canon in pending:
         n = normalize(m.text)
-        people = person_tokens.get(n, [])
-        by_full = by_key.get("Person/" + n)
-        if by_full or (len(people) == 1 and canon is None and cls in {"Person", "Company", "Organization", "Place"}):
-            target = by_full or people[0]
-            target.mentions.append(m)
-            target.aliases.add(m.text)
+        people_named = person_tokens.get(n, [])
+        if canon == GUESS:
+            canon = None
+        if len(people_named) == 1 and canon is None and cls in {"Person", "Company", "Organization", "Place"}:
+            people_named[0].mentions.append(m)
+            people_named[0].aliases.add(m.text)
             continue
         if cls == "Country":
             name = canon or lex.countries.get(n) or m.text
@@ -338,11 +452,7 @@ def find(doc: Doc, onto: Ontology) -> Entities:
         core = lex.strip_country(m.text)
         n = normalize(core)
         key_words = " ".join(sorted(w for w in n.split() if w not in CONNECTORS))
-        target = by_key.get(f"{cls}/{n}") or by_key.get(f"~{cls}/{key_words}")
-        if target is None:
-            target = _short_form_of(core, cls, order, onto)
-        if target is None and cls == "Person":
-            target = by_key.get("Person/" + n)
+        target = by_key.get(f"{cls}/{n}") or by_key.get(f"~{cls}/{key_words}") or _short_form_of(core, order, onto)
         if target is not None:
             target.mentions.append(m)
             target.aliases.add(m.text)
@@ -350,14 +460,15 @@ def find(doc: Doc, onto: Ontology) -> Entities:
         ent = add(f"{cls}/{n}", cls, core, m)
         by_key[f"~{cls}/{key_words}"] = ent
 
-    # 4. explicit acronyms: "Office of Foreign Assets Control (OFAC)"
+    # 4. explicit acronyms, "Office of Foreign Assets Control (OFAC)"; one name, one entity
     _merge_bracketed_acronyms(doc, order)
+    _merge_same_names(order)
 
     # labels: the fullest form wins; the rest are aliases
     entities = [e for e in order if e.mentions]
     at_token = {}
     for e in entities:
-        if e.cls != "Country" and not any(k.name == e.label for k in onto.known):
+        if e.cls not in {"Country", "Person"} and not any(k.name == e.label for k in onto.known):
             best = max((lex.strip_country(_strip_possessive(a)) for a in e.aliases), key=lambda a: (len(a.split()), len(a)))
             if len(best.split()) > len(e.label.split()):
                 e.label = best
@@ -368,31 +479,55 @@ def find(doc: Doc, onto: Ontology) -> Entities:
     return Entities(entities, at_token)
 
 
+def _merge_same_names(order: list[Entity]) -> None:
+    """Mentions of one name typed differently ("Cirrova" as Company, Person and Place) are
+    one entity: the class with the most mentions wins, organisations before people."""
+    by_name: dict[str, list[Entity]] = defaultdict(list)
+    for e in order:
+        if e.mentions:
+            by_name[normalize(e.label)].append(e)
+    for group in by_name.values():
+        if len(group) < 2:
+            continue
+        group.sort(key=lambda e: (not (e.cls == "Person" and " " not in e.label), len(e.mentions),
+                                  e.cls not in {"Person", "Place"}), reverse=True)
+        keep = group[0]
+        for e in group[1:]:
+            keep.mentions.extend(e.mentions)
+            keep.aliases |= e.aliases
+            e.mentions = []
+
+
 def _strip_possessive(text: str) -> str:
     return re.sub(r"\s*['\u2019]s$", "", text).strip()
 
 
-def _short_form_of(core: str, cls: str, order: list[Entity], onto: Ontology) -> Entity | None:
-    """The one longer organisation that this name abbreviates: its acronym, or its first
-    words when the rest of the long name is only class cue words ("Korvex" ->
-    "Korvex Semiconductor", "Treasury" -> "Treasury Department")."""
-    if cls in {"Person", "Country"}:
-        return None
-    cues = set()
+def _cue_words(onto: Ontology) -> set[str]:
+    cues = set(CONNECTORS)
     for c in onto.classes.values():
         cues |= {w.lower() for w in c.cue_words} | {w.lower() for w in c.cue_suffixes}
-    words = core.split()
-    hits = []
-    for e in order:
-        if e.cls in {"Person", "Country", "Place"} and cls != "Place":
-            continue
-        long_words = e.label.split()
-        if len(long_words) <= len(words):
-            continue
-        if core.isupper() and len(core) >= 2 and _acronym(e.label) == core.replace(".", ""):
-            hits.append(e)
-        elif long_words[:len(words)] == words and all(w.lower() in cues for w in long_words[len(words):]):
-            hits.append(e)
+    return cues
+
+
+def _abbreviates(short: str, long: str, onto: Ontology) -> bool:
+    """Is `short` a short form of the organisation name `long`: its acronym, its first
+    words when the rest is only class cue words ("Korvex" of "Korvex Semiconductor",
+    "House" of "House of Commons"), or its last word when that is a cue word
+    ("Commission" of "European Commission")?"""
+    words, long_words = short.split(), long.split()
+    if len(long_words) <= len(words):
+        return False
+    if short.isupper() and len(short) >= 2 and _acronym(long) == short.replace(".", ""):
+        return True
+    cues = _cue_words(onto)
+    if long_words[:len(words)] == words and all(w.lower() in cues for w in long_words[len(words):]):
+        return True
+    return len(words) == 1 and long_words[-1] == short and short.lower() in cues
+
+
+def _short_form_of(core: str, order: list[Entity], onto: Ontology) -> Entity | None:
+    """The one longer organisation that this name abbreviates."""
+    hits = [e for e in order if e.cls not in {"Person", "Country", "Place"} and _abbreviates(core, e.label, onto)]
     return hits[0] if len(hits) == 1 else None
 
 

@@ -93,6 +93,7 @@ class Ontology:
     countries: list[Country] = field(default_factory=list)
     known: list[KnownName] = field(default_factory=list)
     lexicon: dict[str, frozenset[str]] = field(default_factory=dict)
+    places: frozenset[str] = frozenset()
     digest: str = ""
 
     def words(self, kind: str) -> frozenset[str]:
@@ -173,7 +174,8 @@ def _countries(rows: list[dict[str, str]]) -> list[Country]:
 
 
 def load(paths: list[Path] | None = None) -> Ontology:
-    """Read the ontology Turtle files (and the TSV gazetteers in the same folders).
+    """Read the ontology Turtle files (and the TSV gazetteers in the same folders:
+    countries.tsv, gazetteer.tsv, places.tsv; places also from pycountry's subdivisions).
 
     >>> onto = load()
     >>> onto.allows("advises", "Person", "Company")
@@ -194,8 +196,10 @@ def load(paths: list[Path] | None = None) -> Ontology:
     folders = {f.parent for f in files}
     country_rows = [r for d in sorted(folders) for r in _read_tsv(d / "countries.tsv")]
     known_rows = [r for d in sorted(folders) for r in _read_tsv(d / "gazetteer.tsv")]
+    places = {r["name"] for d in sorted(folders) for r in _read_tsv(d / "places.tsv")}
+    places |= {s.name for s in pycountry.subdivisions if "," not in s.name and "(" not in s.name}
     for d in sorted(folders):
-        for name in ("countries.tsv", "gazetteer.tsv"):
+        for name in ("countries.tsv", "gazetteer.tsv", "places.tsv"):
             if (d / name).exists():
                 digest.update((d / name).read_bytes())
 
@@ -236,7 +240,8 @@ def load(paths: list[Path] | None = None) -> Ontology:
         lexicon[_local(prop)] = frozenset(words | {w.lower() for w in words})
     known = [KnownName(r["name"].strip(), r["class"].strip(), _split(r.get("aliases")))
              for r in known_rows if r.get("class", "").strip() in classes]
-    return Ontology(classes, properties, _countries(country_rows), known, lexicon, digest.hexdigest()[:16])
+    return Ontology(classes, properties, _countries(country_rows), known, lexicon, frozenset(places),
+                    digest.hexdigest()[:16])
 
 
 @lru_cache(maxsize=8)

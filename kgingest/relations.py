@@ -26,7 +26,7 @@ from typing import Iterator
 
 from spacy.tokens import Doc, Span, Token
 
-from .entities import Entities, Entity, lexicon
+from .entities import PARTY_TAG, Entities, Entity, lexicon
 from .ontology import Ontology, Trigger
 
 
@@ -675,9 +675,6 @@ def location_rules(ctx: Context, sent: Span) -> Iterator[Candidate]:
             yield Candidate(org, p.name, place, tok, "location-modifier", 0.75)
 
 
-_PARTY_TAG = re.compile(r"^\s*\((?P<tag>[A-Z])\s*[-\u2013]\s*[A-Z][A-Za-z. ]*\)")
-
-
 def _membership(onto: Ontology) -> str | None:
     """The property for belonging to a party or legislature (memberOf in the bundled ontology)."""
     for p in sorted(onto.properties.values(), key=lambda p: p.priority):
@@ -686,31 +683,12 @@ def _membership(onto: Ontology) -> str | None:
     return None
 
 
-def _party_tags(ctx: Context) -> dict[str, Entity]:
-    """'R' -> the Republicans entity of this document, from the lexicon's kg:partyTag."""
-    lex = lexicon(ctx.onto)
-    out = {}
-    for entry in ctx.words("partyTag"):
-        if "=" not in entry:
-            continue
-        tag, name = entry.split("=", 1)
-        canon = lex.known.get(name.strip().casefold(), (name.strip(), ""))[0]
-        party = next((e for e in ctx.ents.items if e.cls == "PoliticalParty" and e.label == canon), None)
-        if party is not None:
-            out[tag.strip()] = party
-    return out
-
-
-_PARTY_TAG = re.compile(r"^\s*\((?P<tag>[A-Z])\s*[-\u2013]\s*[A-Z][A-Za-z. ]*\)")
-
-
 def group_rules(ctx: Context, sent: Span) -> Iterator[Candidate]:
     """'Senate Republicans like X and Y': membership of every body named in the group;
     'Sen. X (D-Fla.)': membership of the party the tag names."""
     member = _membership(ctx.onto)
     if member is None:
         return
-    tags = None
     for tok in sent:
         if (tok.lower_ in {"like", "including"} and tok.dep_ == "prep") or (tok.lower_ == "as" and tok.head.lower_ == "such"):
             head = tok.head if tok.lower_ != "as" else tok.head.head
@@ -721,12 +699,11 @@ def group_rules(ctx: Context, sent: Span) -> Iterator[Candidate]:
                 for person in people:
                     yield Candidate(person, member, b, tok, "group-like", 0.8)
         ent = ctx.entity(tok)
-        if ent is not None and ent.cls == "Person" and (tok.i + 1 == len(ctx.doc) or ctx.entity(ctx.doc[tok.i + 1]) is not ent):
-            m = _PARTY_TAG.match(ctx.doc.text[tok.idx + len(tok.text):tok.idx + len(tok.text) + 24])
-            if m:
-                tags = _party_tags(ctx) if tags is None else tags
-                if m["tag"] in tags:
-                    yield Candidate(ent, member, tags[m["tag"]], tok, "party-tag", 0.85)
+        nxt = ctx.doc[tok.i + 2] if tok.i + 2 < len(ctx.doc) else None
+        if ent is not None and ent.cls == "Person" and nxt is not None and ctx.doc[tok.i + 1].text == "(":
+            party = ctx.entity(nxt)
+            if party is not None and party.cls == "PoliticalParty" and PARTY_TAG.match(ctx.doc.text, ctx.doc[tok.i + 1].idx):
+                yield Candidate(ent, member, party, tok, "party-tag", 0.85)
 
 
 RULES = (role_rules, verb_rules, event_rules, judgement_rules, location_rules, group_rules)

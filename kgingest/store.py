@@ -44,7 +44,7 @@ from types import TracebackType
 from typing import Protocol
 
 import pyoxigraph as ox
-from rdflib import BNode, Graph
+from rdflib import BNode, Graph, Literal, URIRef
 
 try:
     import fcntl
@@ -114,22 +114,49 @@ def sparql_string(value: str) -> str:
     return f'"{escaped}"'
 
 
+_BAD_IRI = re.compile(r'[\x00-\x20<>"{}|^`\\]')
+_ESCAPES = str.maketrans({"\\": "\\\\", '"': '\\"', "\n": "\\n", "\r": "\\r"})
+_XSD_STRING = "http://www.w3.org/2001/XMLSchema#string"
+
+
+def _iri(term: str) -> str:
+    if _BAD_IRI.search(term):
+        raise ValueError(f"{term!r} is not a valid IRI")
+    return f"<{term}>"
+
+
 def ntriples(graph: Graph) -> str:
     """The graph as N-Triples, which is also valid Turtle and ``INSERT DATA`` content.
 
     Blank nodes are refused: a store cannot tell a re-written blank node from a new one,
-    so they would break idempotent re-ingest.
+    so they would break idempotent re-ingest. So are IRIs no store would accept.
 
     >>> from rdflib import Literal, URIRef
     >>> g = Graph()
-    >>> _ = g.add((URIRef("urn:a"), URIRef("urn:b"), Literal('x "y"')))
-    >>> ntriples(g)
-    '<urn:a> <urn:b> "x \\\\"y\\\\"" .\\n'
+    >>> _ = g.add((URIRef("urn:a"), URIRef("urn:b"), Literal('x "y"', lang="en")))
+    >>> print(ntriples(g), end="")
+    <urn:a> <urn:b> "x \\"y\\""@en .
     """
-    for triple in graph:
-        if any(isinstance(term, BNode) for term in triple):
+    iris: dict[str, str] = {}  # entity and sentence IRIs repeat: check each once
+
+    def term(node: object) -> str:
+        if isinstance(node, URIRef):
+            text = iris.get(node)
+            if text is None:
+                text = iris[node] = _iri(node)
+            return text
+        if isinstance(node, Literal):
+            lexical = f'"{str(node).translate(_ESCAPES)}"'
+            if node.language:
+                return f"{lexical}@{node.language}"
+            if node.datatype is not None and str(node.datatype) != _XSD_STRING:
+                return f"{lexical}^^{_iri(node.datatype)}"
+            return lexical
+        if isinstance(node, BNode):
             raise ValueError(f"graph {graph.identifier} has blank nodes; document graphs must use IRIs only")
-    return graph.serialize(format="nt", encoding="utf-8").decode("utf-8").strip("\n") + ("\n" if len(graph) else "")
+        raise ValueError(f"graph {graph.identifier} holds a {type(node).__name__}, which N-Triples cannot write")
+
+    return "".join(f"{term(s)} {term(p)} {term(o)} .\n" for s, p, o in graph)
 
 
 def query_form(sparql: str) -> str:

@@ -1,0 +1,170 @@
+"""The store commands ``kgingest ingest``, ``delete`` and ``query``: parse options, call
+:mod:`kgingest.ingest` / :mod:`kgingest.store`, turn errors into messages and exit codes.
+
+Exit codes: 0 everything went in, 1 some documents failed (or the store could not be used),
+2 usage errors (including an invalid SPARQL query). Registered on the ``kgingest`` group
+in :mod:`kgingest.cli`.
+"""
+from __future__ import annotations
+
+import json
+import logging
+import sys
+from collections.abc import Callable
+from datetime import datetime, timezone
+from typing import Any, TextIO
+
+import click
+
+from .ingest import Summary
+from .query_format import FORMATS, display_prefixes, write_results
+from .store import Sink, open_store
+
+TARGET_HELP = ("Embedded store folder, or the http(s) URL of a SPARQL 1.1 server "
+               "[default: $KGINGEST_STORE, else ./kgingest.store].")
+
+
+def _fail(message: str) -> None:
+    click.echo(f"kgingest: {message}", err=True)
+
+
+def store_options(command: Callable[..., Any]) -> Callable[..., Any]:
+    """--store and the endpoint settings of servers that split query/update/store paths."""
+    options = [
+        click.option("--store", "target", envvar="KGINGEST_STORE", metavar="TARGET", help=TARGET_HELP),
+        click.option("--query-endpoint", envvar="KGINGEST_QUERY_ENDPOINT", metavar="PATH|URL",
+                     help="Server's SPARQL query endpoint [default: /query]."),
+        click.option("--update-endpoint", envvar="KGINGEST_UPDATE_ENDPOINT", metavar="PATH|URL",
+                     help="Server's SPARQL Update endpoint [default: /update]."),
+        click.option("--gsp-endpoint", envvar="KGINGEST_GSP_ENDPOINT", metavar="PATH|URL",
+                     help="Server's Graph Store Protocol endpoint, 'none' to write with Update only "
+                          "[default: /store]."),
+    ]
+    for option in reversed(options):
+        command = option(command)
+    return command
+
+
+def _open(target: str | None, query_endpoint: str | None, update_endpoint: str | None,
+          gsp_endpoint: str | None, *, read_only: bool) -> Sink:
+    """The sink, or exit 1 with the reason (store locked by another run, bad netrc, ...)."""
+    try:
+        return open_store(target, read_only=read_only, query=query_endpoint, update=update_endpoint,
+                          graph_store=gsp_endpoint)
+    except (OSError, ValueError) as err:
+        _fail(str(err))
+        sys.exit(1)
+
+
+def _reporter(quiet: bool) -> Callable[[str, str, str], None]:
+    def report(action: str, document: str, detail: str) -> None:
+        if quiet and action != "failed":
+            return
+        separator = ": " if action == "failed" else " "
+        suffix = (f"{separator}{detail}" if action == "failed" else f" ({detail})") if detail else ""
+        click.echo(f"{action:<9} {document}{suffix}", err=True)
+    return report
+
+
+def _finish(summary: Summary, as_json: bool) -> None:
+    """The one summary line (or JSON object) every run ends with, and the exit code."""
+    if summary.stopped:
+        _fail(f"stopped: {summary.stopped}")
+    click.echo(json.dumps(summary.as_dict()) if as_json else summary.line())
+    sys.exit(1 if summary.failed else 0)
+
+
+def _setup_logging() -> None:
+    """Retries and fallbacks in kgingest.store are logged as warnings: show them on stderr."""
+    logging.basicConfig(format="kgingest: %(message)s", level=logging.WARNING, stream=sys.stderr)
+
+
+@click.command("ingest")
+@click.argument("inputs", nargs=-1, required=True)
+@store_options
+@click.option("--force", is_flag=True, help="Re-extract and rewrite every document, changed or not.")
+@click.option("--json", "as_json", is_flag=True, help="Print the run summary as JSON.")
+@click.option("-q", "--quiet", is_flag=True, help="Report only failed documents, not each one.")
+@click.option("-m", "--model", default=None, help="Any installed spaCy English pipeline.")
+@click.option("--ontology", "ontology_paths", multiple=True, type=click.Path(exists=True),
+              help="Ontology folder or .ttl file(s) instead of the bundled one.")
+def ingest_command(inputs: tuple[str, ...], target: str | None, query_endpoint: str | None,
+                   update_endpoint: str | None, gsp_endpoint: str | None, force: bool, as_json: bool,
+                   quiet: bool, model: str | None, ontology_paths: tuple[str, ...]) -> None:
+    """Extract INPUTS and store each document's graph; unchanged documents are skipped.
+
+    Each document goes into its own named graph (the document's IRI), replaced in one atomic
+    step when the document changed. Ends with one summary line; exit 1 if any document failed.
+    """
+    from .ingest import ingest
+    from .nlp import ModelError
+    from .pipeline import Extractor
+    from .sources import read_all
+
+    _setup_logging()
+    with _open(target, query_endpoint, update_endpoint, gsp_endpoint, read_only=False) as sink:
+        options: dict[str, Any] = {"ontology_paths": ontology_paths,
+                                   "generated_at": datetime.now(timezone.utc)}  # one time for the whole run
+        if model:
+            options["model"] = model
+        try:
+            extractor = Extractor(**options)
+        except ModelError as err:
+            _fail(str(err))
+            sys.exit(2)
+        try:
+            summary = ingest(read_all(list(inputs)), sink, extractor, force=force, report=_reporter(quiet))
+        except (OSError, ValueError) as err:  # reading the stored keys failed: nothing was written
+            summary = Summary(stopped=str(err))
+            summary.fail(sink.location, str(err))
+        for note in getattr(sink, "notes", []):
+            _fail(note)
+    _finish(summary, as_json)
+
+
+@click.command("delete")
+@click.argument("docs", nargs=-1, required=True)
+@store_options
+@click.option("--json", "as_json", is_flag=True, help="Print the run summary as JSON.")
+@click.option("-q", "--quiet", is_flag=True, help="Report only failures.")
+def delete_command(docs: tuple[str, ...], target: str | None, query_endpoint: str | None,
+                   update_endpoint: str | None, gsp_endpoint: str | None, as_json: bool, quiet: bool) -> None:
+    """Remove the graphs of DOCS (document ids, URLs, file paths or graph IRIs) and nothing else."""
+    from .ingest import delete
+
+    _setup_logging()
+    with _open(target, query_endpoint, update_endpoint, gsp_endpoint, read_only=False) as sink:
+        summary = delete(docs, sink, report=_reporter(quiet))
+    _finish(summary, as_json)
+
+
+@click.command("query")
+@click.argument("sparql", required=False)
+@click.option("-f", "--file", "query_file", type=click.File("r", encoding="utf-8"),
+              help="Read the query from FILE (- for stdin).")
+@store_options
+@click.option("--format", "fmt", type=click.Choice(FORMATS),
+              help="SELECT results as an aligned table, CSV, TSV or SPARQL JSON "
+                   "[default: table on a terminal, else csv].")
+def query_command(sparql: str | None, query_file: TextIO | None, target: str | None, query_endpoint: str | None,
+                  update_endpoint: str | None, gsp_endpoint: str | None, fmt: str | None) -> None:
+    """Run a SPARQL query over the union of all document graphs.
+
+    ASK prints true or false; CONSTRUCT and DESCRIBE print Turtle.
+    """
+    if (sparql is None) == (query_file is None):
+        raise click.UsageError("give a SPARQL query or -f FILE (one of them)")
+    text = sparql if sparql is not None else query_file.read()  # type: ignore[union-attr]
+    fmt = fmt or ("table" if sys.stdout.isatty() else "csv")
+    _setup_logging()
+    with _open(target, query_endpoint, update_endpoint, gsp_endpoint, read_only=True) as sink:
+        try:
+            result = sink.query(text)
+            write_results(result, sys.stdout.buffer, fmt, display_prefixes(text))
+        except SyntaxError as err:
+            _fail(f"invalid query: {err}")
+            sys.exit(2)
+        except (OSError, ValueError) as err:
+            _fail(str(err))
+            sys.exit(1)
+    sys.stdout.flush()

@@ -1,0 +1,619 @@
+"""The store layer without spaCy or real servers: embedded store, HTTP sink against a fake
+server on loopback, credentials, locking, ingest bookkeeping, result formatting.
+
+Graphs here are built by hand (IRIs only, as the emitter writes them). The same scenarios
+against the real pipeline and real servers are in test_store_servers.py.
+"""
+from __future__ import annotations
+
+import io
+import json
+import os
+import re
+import signal
+import subprocess
+import sys
+import textwrap
+import threading
+import time
+import urllib.parse
+from base64 import b64encode
+from collections.abc import Iterator
+from dataclasses import dataclass
+from http.server import BaseHTTPRequestHandler, ThreadingHTTPServer
+from pathlib import Path
+
+import pyoxigraph as ox
+import pytest
+from rdflib import RDF, BNode, Graph, Literal, URIRef
+
+from kgingest.ingest import Summary, delete, ingest, lookup_values
+from kgingest.query_format import declared_prefixes, display_prefixes, show, write_results
+from kgingest.sources import Document, InputError
+from kgingest.store import (
+    KG,
+    Credentials,
+    EmbeddedStore,
+    Endpoints,
+    ServerError,
+    SparqlServer,
+    find_credentials,
+    ntriples,
+    open_store,
+    query_form,
+    redact,
+    staging_iri,
+)
+
+DOC = "https://w3id.org/kgingest/doc/"
+NIF = "http://persistence.uni-leipzig.org/nlp2rdf/ontologies/nif-core#"
+DCTERMS = "http://purl.org/dc/terms/"
+ROOT = Path(__file__).resolve().parents[1]
+
+
+def doc_graph(name: str, key: str = "k1", sentences: int = 3, extra: str = "") -> Graph:
+    """A small document graph shaped like the emitter's: IRIs only, a content key."""
+    d = URIRef(DOC + name)
+    g = Graph(identifier=d)
+    g.add((d, RDF.type, URIRef(KG + "Document")))
+    g.add((d, URIRef(DCTERMS + "identifier"), Literal(f"id-{name}")))
+    g.add((d, URIRef(DCTERMS + "source"), Literal(f"file:///news/{name}.txt")))
+    g.add((d, URIRef(KG + "contentKey"), Literal(key)))
+    for i in range(sentences):
+        s = URIRef(f"{d}#char={i * 10},{i * 10 + 9}")
+        g.add((s, URIRef(NIF + "anchorOf"), Literal(f'Sentence {i} of {name} "quoted"\n{extra}')))
+        g.add((s, URIRef(NIF + "beginIndex"), Literal(i * 10)))
+    return g
+
+
+def quads(store: EmbeddedStore, name: str) -> set[str]:
+    return {str(row["s"]) + str(row["p"]) + str(row["o"])
+            for row in store.query(f"SELECT * WHERE {{ GRAPH <{DOC + name}> {{ ?s ?p ?o }} }}")}
+
+
+# --- embedded store --------------------------------------------------------------------
+
+
+def test_replace_is_idempotent_and_touches_only_its_graph(tmp_path: Path) -> None:
+    with EmbeddedStore(tmp_path / "s") as store:
+        assert store.replace_graph(DOC + "a", doc_graph("a")) == 10
+        store.replace_graph(DOC + "b", doc_graph("b"))
+        before_a, before_b = quads(store, "a"), quads(store, "b")
+        store.replace_graph(DOC + "a", doc_graph("a"))
+        assert quads(store, "a") == before_a
+        store.replace_graph(DOC + "a", doc_graph("a", key="k2", sentences=1))
+        assert store.triple_count(DOC + "a") == 6
+        assert quads(store, "b") == before_b
+        assert store.content_keys() == {DOC + "a": "k2", DOC + "b": "k1"}
+
+
+def test_drop_removes_only_that_graph(tmp_path: Path) -> None:
+    with EmbeddedStore(tmp_path / "s") as store:
+        store.replace_graph(DOC + "a", doc_graph("a"))
+        store.replace_graph(DOC + "b", doc_graph("b"))
+        before_b = quads(store, "b")
+        assert store.drop_graph(DOC + "a") is True
+        assert store.drop_graph(DOC + "a") is False
+        assert store.triple_count(DOC + "a") == 0
+        assert quads(store, "b") == before_b
+
+
+def test_store_survives_reopening(tmp_path: Path) -> None:
+    with EmbeddedStore(tmp_path / "s") as store:
+        store.replace_graph(DOC + "a", doc_graph("a"))
+    with EmbeddedStore(tmp_path / "s", read_only=True) as store:
+        assert store.content_keys() == {DOC + "a": "k1"}
+
+
+def test_failed_replace_keeps_the_old_graph(tmp_path: Path) -> None:
+    bad = doc_graph("a", key="k2")
+    bad.add((URIRef(DOC + "a"), URIRef(KG + "x"), URIRef("not an iri")))
+    with EmbeddedStore(tmp_path / "s") as store:
+        store.replace_graph(DOC + "a", doc_graph("a"))
+        before = quads(store, "a")
+        with pytest.raises(ValueError, match="cannot be stored"):
+            store.replace_graph(DOC + "a", bad)
+        assert quads(store, "a") == before
+
+
+def test_blank_nodes_are_refused() -> None:
+    g = doc_graph("a")
+    g.add((BNode(), URIRef(KG + "x"), Literal(1)))
+    with pytest.raises(ValueError, match="blank nodes"):
+        ntriples(g)
+
+
+def test_find_graphs_by_iri_identifier_or_source() -> None:
+    with EmbeddedStore(None) as store:
+        store.replace_graph(DOC + "a", doc_graph("a"))
+        store.replace_graph(DOC + "b", doc_graph("b"))
+        assert store.find_graphs(["id-a"]) == [DOC + "a"]
+        assert store.find_graphs(["file:///news/b.txt"]) == [DOC + "b"]
+        assert store.find_graphs([DOC + "a", "nothing"]) == [DOC + "a"]
+        assert store.find_graphs(['"; DROP ALL ; "']) == []
+
+
+def test_query_sees_the_union_of_document_graphs() -> None:
+    with EmbeddedStore(None) as store:
+        store.replace_graph(DOC + "a", doc_graph("a"))
+        store.replace_graph(DOC + "b", doc_graph("b"))
+        rows = list(store.query(f"SELECT ?d WHERE {{ ?d a <{KG}Document> }} ORDER BY ?d"))
+        assert [r["d"].value for r in rows] == [DOC + "a", DOC + "b"]
+        assert bool(store.query(f"ASK {{ <{DOC}a> a <{KG}Document> }}"))
+        triples = store.query(f"CONSTRUCT {{ ?d a <{KG}Document> }} WHERE {{ ?d a <{KG}Document> }}")
+        assert len(triples) == 2
+        with pytest.raises(SyntaxError):
+            store.query("SELEC ?x")
+
+
+def test_read_only_needs_an_existing_store(tmp_path: Path) -> None:
+    with pytest.raises(FileNotFoundError, match="no store at"):
+        EmbeddedStore(tmp_path / "none", read_only=True)
+
+
+HOLD_LOCK = textwrap.dedent("""
+    import sys, time
+    from kgingest.store import EmbeddedStore
+    store = EmbeddedStore(sys.argv[1])
+    print("locked", flush=True)
+    time.sleep(60)
+""")
+
+
+@pytest.fixture
+def held_store(tmp_path: Path) -> Iterator[Path]:
+    """A store folder that another process holds open for writing."""
+    folder = tmp_path / "held"
+    proc = subprocess.Popen([sys.executable, "-c", HOLD_LOCK, str(folder)], stdout=subprocess.PIPE, text=True)
+    try:
+        assert proc.stdout is not None and proc.stdout.readline().strip() == "locked"
+        yield folder
+    finally:
+        proc.kill()
+        proc.wait()
+
+
+def test_second_writer_fails_fast(held_store: Path) -> None:
+    start = time.monotonic()
+    with pytest.raises(BlockingIOError, match=r"another kgingest run \(pid \d+\)"):
+        EmbeddedStore(held_store)
+    with pytest.raises(BlockingIOError, match="being written"):
+        EmbeddedStore(held_store, read_only=True)
+    assert time.monotonic() - start < 2
+
+
+def test_second_cli_run_fails_fast_with_a_clear_message(held_store: Path, tmp_path: Path) -> None:
+    article = tmp_path / "a.txt"
+    article.write_text("Larry Kudlow advises Donald Trump.\n")
+    run = subprocess.run([sys.executable, "-m", "kgingest.cli", "ingest", str(article), "--store", str(held_store)],
+                         capture_output=True, text=True, timeout=60, cwd=ROOT)
+    assert run.returncode == 1
+    assert "is being used by another kgingest run" in run.stderr
+
+
+def test_lock_dies_with_its_process(tmp_path: Path) -> None:
+    folder = tmp_path / "s"
+    proc = subprocess.Popen([sys.executable, "-c", HOLD_LOCK, str(folder)], stdout=subprocess.PIPE, text=True)
+    assert proc.stdout is not None and proc.stdout.readline().strip() == "locked"
+    proc.send_signal(signal.SIGKILL)
+    proc.wait()
+    with EmbeddedStore(folder) as store:
+        assert store.content_keys() == {}
+
+
+REWRITE_FOREVER = textwrap.dedent("""
+    import sys
+    from rdflib import Graph, Literal, URIRef
+    from kgingest.store import EmbeddedStore, KG
+    d = URIRef("https://w3id.org/kgingest/doc/big")
+    graphs = []
+    for n in (20000, 30000):
+        g = Graph(identifier=d)
+        g.add((d, URIRef(KG + "contentKey"), Literal(str(n))))
+        for i in range(n - 1):
+            g.add((URIRef(f"{d}#char={i},{i + 1}"), URIRef(KG + "x"), Literal(i)))
+        graphs.append(g)
+    store = EmbeddedStore(sys.argv[1])
+    print("ready", flush=True)
+    while True:
+        for g in graphs:
+            store.replace_graph(str(d), g)
+""")
+
+
+def test_a_killed_writer_leaves_the_old_graph_or_the_new_one(tmp_path: Path) -> None:
+    folder = tmp_path / "s"
+    for delay in (0.15, 0.4, 0.7):
+        proc = subprocess.Popen([sys.executable, "-c", REWRITE_FOREVER, str(folder)], stdout=subprocess.PIPE, text=True)
+        assert proc.stdout is not None and proc.stdout.readline().strip() == "ready"
+        time.sleep(delay)
+        proc.send_signal(signal.SIGKILL)
+        proc.wait()
+        with EmbeddedStore(folder) as store:
+            keys = store.content_keys()
+            count = store.triple_count(DOC + "big")
+        assert (count, keys.get(DOC + "big")) in {(0, None), (20000, "20000"), (30000, "30000")}
+
+
+# --- ingest bookkeeping with a stand-in extractor -------------------------------------------
+
+
+@dataclass
+class FakeExtraction:
+    document: Document
+    iri: str
+    graph: Graph
+
+
+class FakeExtractor:
+    """The pipeline's interface without spaCy: the graph is a function of the text."""
+
+    def __init__(self) -> None:
+        self.extracted: list[str] = []
+
+    def document_iri(self, document: Document) -> str:
+        return DOC + document.id
+
+    def content_key(self, document: Document) -> str:
+        return str(abs(hash(document.text)))
+
+    def extract(self, documents):  # type: ignore[no-untyped-def]
+        for document in documents:
+            self.extracted.append(document.id)
+            g = doc_graph(document.id, key=self.content_key(document), extra=document.text)
+            yield FakeExtraction(document, self.document_iri(document), g)
+
+
+class FlakySink(EmbeddedStore):
+    """An in-memory store whose writes of some graphs fail."""
+
+    def __init__(self, failing: set[str], error: type[OSError] = OSError):
+        super().__init__(None)
+        self.failing, self.error = failing, error
+
+    def replace_graph(self, iri: str, graph: Graph) -> int:
+        if iri in self.failing:
+            raise self.error(f"cannot write {iri}")
+        return super().replace_graph(iri, graph)
+
+
+def docs(**texts: str) -> list[Document]:
+    return [Document(id=name, text=text) for name, text in texts.items()]
+
+
+def test_ingest_twice_then_edit_one() -> None:
+    sink, extractor = EmbeddedStore(None), FakeExtractor()
+    first = ingest(docs(a="A", b="B"), sink, extractor)
+    assert (first.added, first.unchanged, first.triples) == (2, 0, 20)
+    before_b = quads(sink, "b")
+    second = ingest(docs(a="A", b="B"), sink, extractor)
+    assert (second.added, second.replaced, second.unchanged, second.triples) == (0, 0, 2, 0)
+    third = ingest(docs(a="A changed", b="B"), sink, extractor)
+    assert (third.added, third.replaced, third.unchanged) == (0, 1, 1)
+    assert quads(sink, "b") == before_b
+    assert extractor.extracted == ["a", "b", "a"]  # unchanged documents never reach the extractor
+    forced = ingest(docs(a="A changed", b="B"), sink, extractor, force=True)
+    assert forced.replaced == 2
+
+
+def test_a_failed_document_is_picked_up_by_the_next_run() -> None:
+    sink, extractor = FlakySink({DOC + "b"}), FakeExtractor()
+    events: list[tuple[str, str]] = []
+    first = ingest(docs(a="A", b="B", c="C") + [InputError("gone.txt: no such file")], sink, extractor,
+                   report=lambda action, name, detail: events.append((action, name)))
+    assert (first.added, first.failed) == (2, 2)
+    assert ("failed", "b") in events and first.failures[0]["document"] == "gone.txt"
+    sink.failing.clear()
+    second = ingest(docs(a="A", b="B", c="C"), sink, extractor)
+    assert (second.added, second.unchanged, second.failed) == (1, 2, 0)
+
+
+def test_refused_credentials_stop_the_run() -> None:
+    sink, extractor = FlakySink({DOC + "a", DOC + "b"}, PermissionError), FakeExtractor()
+    summary = ingest(docs(a="A", b="B"), sink, extractor)
+    assert summary.failed == 1 and summary.stopped == f"cannot write {DOC}a"
+
+
+def test_delete_by_id_path_or_iri() -> None:
+    sink = EmbeddedStore(None)
+    ingest(docs(a="A", b="B", c="C"), sink, FakeExtractor())
+    summary = delete(["id-a", DOC + "b", "/news/c.txt", "missing"], sink)
+    assert (summary.deleted, summary.failed, summary.triples) == (3, 1, 30)
+    assert sink.content_keys() == {}
+
+
+def test_lookup_values_adds_the_file_uri(tmp_path: Path) -> None:
+    assert lookup_values(str(tmp_path / "x.txt")) == [str(tmp_path / "x.txt"), (tmp_path / "x.txt").as_uri()]
+    assert lookup_values("urn:isbn:1") == ["urn:isbn:1"]
+
+
+def test_summary_line_and_json() -> None:
+    s = Summary(added=1, replaced=2, unchanged=3, deleted=0, triples=10, seconds=1.25)
+    s.fail("x", "boom")
+    assert s.line() == "added 1, replaced 2, unchanged 3, deleted 0, failed 1, triples 10, 1.2 s"
+    assert json.loads(json.dumps(s.as_dict()))["failures"] == [{"document": "x", "error": "boom"}]
+
+
+# --- HTTP sink against a fake server on loopback ----------------------------------------------
+
+
+class FakeServer:
+    """Just enough of a SPARQL server: GSP PUT, Update, and the count/keys SELECTs kgingest sends.
+
+    ``put_statuses`` are answered to the first PUTs (e.g. 503, 503) before a real 204.
+    """
+
+    def __init__(self, *, put_statuses: list[int] | None = None, auth: str | None = None,
+                 lose_triples: int = 0) -> None:
+        self.graphs: dict[str, list[str]] = {}
+        self.put_statuses = list(put_statuses or [])
+        self.auth = auth
+        self.lose_triples = lose_triples
+        self.log: list[tuple[str, str]] = []
+        self.updates: list[str] = []
+        fake = self
+
+        class Handler(BaseHTTPRequestHandler):
+            def log_message(self, *args: object) -> None:
+                pass
+
+            def _reply(self, status: int, body: bytes = b"", ctype: str = "text/plain") -> None:
+                self.send_response(status)
+                if status == 401:
+                    self.send_header("WWW-Authenticate", 'Basic realm="kg"')
+                self.send_header("Content-Type", ctype)
+                self.send_header("Content-Length", str(len(body)))
+                self.end_headers()
+                self.wfile.write(body)
+
+            def _body(self) -> str:
+                return self.rfile.read(int(self.headers.get("Content-Length", 0))).decode("utf-8")
+
+            def _authorized(self) -> bool:
+                return fake.auth is None or self.headers.get("Authorization") == fake.auth
+
+            def do_PUT(self) -> None:
+                url = urllib.parse.urlsplit(self.path)
+                body = self._body()
+                fake.log.append(("PUT", url.path))
+                if not self._authorized():
+                    return self._reply(401, b"who are you?")
+                if fake.put_statuses:
+                    return self._reply(fake.put_statuses.pop(0), b"busy")
+                if url.path != "/store":
+                    return self._reply(405, b"no graph store here")
+                graph = urllib.parse.parse_qs(url.query)["graph"][0]
+                lines = body.splitlines()
+                fake.graphs[graph] = lines[: len(lines) - fake.lose_triples]
+                self._reply(204)
+
+            def do_POST(self) -> None:
+                url = urllib.parse.urlsplit(self.path)
+                body = self._body()
+                fake.log.append(("POST", url.path))
+                if not self._authorized():
+                    return self._reply(401, b"who are you?")
+                if url.path == "/update":
+                    fake.updates.append(body)
+                    return self._reply(204)
+                query = urllib.parse.parse_qs(body)["query"][0]
+                count = re.search(r"COUNT.*GRAPH <([^>]+)>", query, re.S)
+                if count:
+                    n = len(fake.graphs.get(count.group(1), []))
+                    rows = [{"n": {"type": "literal", "value": str(n),
+                                   "datatype": "http://www.w3.org/2001/XMLSchema#integer"}}]
+                    variables = ["n"]
+                elif "contentKey" in query:
+                    rows, variables = [], ["g", "key"]
+                else:
+                    return self._reply(400, b"fake server: unsupported query")
+                data = json.dumps({"head": {"vars": variables}, "results": {"bindings": rows}}).encode()
+                self._reply(200, data, "application/sparql-results+json")
+
+        self.httpd = ThreadingHTTPServer(("127.0.0.1", 0), Handler)
+        self.url = f"http://127.0.0.1:{self.httpd.server_address[1]}"
+        self.thread = threading.Thread(target=self.httpd.serve_forever, daemon=True)
+
+    def __enter__(self) -> FakeServer:
+        self.thread.start()
+        return self
+
+    def __exit__(self, *exc: object) -> None:
+        self.httpd.shutdown()
+        self.httpd.server_close()
+
+
+def no_sleep(seconds: float) -> None:
+    pass
+
+
+def test_503_twice_then_success_is_retried() -> None:
+    with FakeServer(put_statuses=[503, 503]) as fake:
+        sleeps: list[float] = []
+        server = SparqlServer(Endpoints.of(fake.url), sleep=sleeps.append, backoff=0.5)
+        assert server.replace_graph(DOC + "a", doc_graph("a")) == 10
+        assert [m for m, _ in fake.log].count("PUT") == 3
+        assert len(sleeps) == 2 and sleeps[1] > sleeps[0] >= 0.5
+        assert len(fake.graphs[DOC + "a"]) == 10
+
+
+def test_persistent_5xx_fails_after_the_retries() -> None:
+    with FakeServer(put_statuses=[502] * 10) as fake:
+        server = SparqlServer(Endpoints.of(fake.url), retries=3, sleep=no_sleep)
+        with pytest.raises(ServerError, match=r"HTTP 502.*after 4 attempts") as err:
+            server.replace_graph(DOC + "a", doc_graph("a"))
+        assert err.value.status == 502 and len(fake.log) == 4
+
+
+def test_unreachable_server_is_a_connection_error() -> None:
+    with FakeServer() as fake:
+        url = fake.url  # a port that was just free; nothing listens there after shutdown
+    server = SparqlServer(Endpoints.of(url), retries=2, sleep=no_sleep)
+    with pytest.raises(ConnectionError, match="after 3 attempts"):
+        server.content_keys()
+
+
+def test_no_graph_store_falls_back_to_one_update_request() -> None:
+    with FakeServer() as fake:
+        server = SparqlServer(Endpoints.of(fake.url, graph_store="/nothing"), sleep=no_sleep)
+        with pytest.raises(ServerError, match="holds 0 triples"):  # the fake does not apply updates
+            server.replace_graph(DOC + "a", doc_graph("a"))
+        drop_insert, forget_key = fake.updates
+        assert drop_insert.startswith(f"DROP SILENT GRAPH <{DOC}a> ;\nINSERT DATA {{ GRAPH <{DOC}a> {{")
+        assert "kg:contentKey ?key" in forget_key  # the next run will write it again
+        assert server.notes and not server.use_graph_store
+
+
+def test_big_graphs_go_through_a_staging_graph_and_one_move() -> None:
+    with FakeServer() as fake:
+        server = SparqlServer(Endpoints.of(fake.url, graph_store="none"), chunk_size=4, sleep=no_sleep)
+        with pytest.raises(ServerError):
+            server.replace_graph(DOC + "a", doc_graph("a"))  # 10 triples: 3 chunks
+        stage = staging_iri(DOC + "a")
+        assert fake.updates[0] == f"DROP SILENT GRAPH <{stage}>"
+        assert [u.count("\n<") for u in fake.updates[1:4]] == [4, 4, 2]
+        assert fake.updates[4] == f"MOVE GRAPH <{stage}> TO <{DOC}a>"
+
+
+def test_count_mismatch_is_an_error() -> None:
+    with FakeServer(lose_triples=1) as fake:
+        server = SparqlServer(Endpoints.of(fake.url), sleep=no_sleep)
+        with pytest.raises(ServerError, match="holds 9 triples after the write, 10 were sent"):
+            server.replace_graph(DOC + "a", doc_graph("a"))
+
+
+def test_basic_auth_and_refused_credentials() -> None:
+    token = b64encode(b"ann:s3cret-pw").decode()
+    with FakeServer(auth=f"Basic {token}") as fake:
+        good = SparqlServer(Endpoints.of(fake.url), credentials=Credentials("ann", "s3cret-pw"), sleep=no_sleep)
+        assert good.replace_graph(DOC + "a", doc_graph("a")) == 10
+        wrong = SparqlServer(Endpoints.of(fake.url), credentials=Credentials("ann", "wrong-pw", source="NETRC"),
+                             sleep=no_sleep)
+        with pytest.raises(PermissionError, match="refused the credentials from NETRC") as err:
+            wrong.replace_graph(DOC + "a", doc_graph("a"))
+        assert "wrong-pw" not in str(err.value)
+        with pytest.raises(PermissionError, match="KGINGEST_STORE_USER"):
+            SparqlServer(Endpoints.of(fake.url), sleep=no_sleep).content_keys()
+
+
+def test_bearer_token() -> None:
+    with FakeServer(auth="Bearer t0ken") as fake:
+        server = SparqlServer(Endpoints.of(fake.url), credentials=Credentials(token="t0ken"), sleep=no_sleep)
+        assert server.content_keys() == {}
+
+
+def test_ingest_cli_with_wrong_credentials_exits_1_without_echoing_them(tmp_path: Path) -> None:
+    article = tmp_path / "a.txt"
+    article.write_text("Larry Kudlow advises Donald Trump.\n")
+    with FakeServer(auth="Basic " + b64encode(b"ann:right").decode()) as fake:
+        env = {**os.environ, "KGINGEST_STORE_USER": "ann", "KGINGEST_STORE_PASSWORD": "hunter2-wrong"}
+        run = subprocess.run([sys.executable, "-m", "kgingest.cli", "ingest", str(article), "--store", fake.url],
+                             capture_output=True, text=True, timeout=120, cwd=ROOT, env=env)
+    assert run.returncode == 1, run.stderr
+    assert "refused the credentials from KGINGEST_STORE_USER/KGINGEST_STORE_PASSWORD" in run.stderr
+    assert "hunter2" not in run.stdout + run.stderr
+    assert "failed 1" in run.stdout
+
+
+# --- configuration ------------------------------------------------------------------------------
+
+
+def test_credentials_order_and_secrecy(tmp_path: Path) -> None:
+    rc = tmp_path / "netrc"
+    rc.write_text("machine db.example.org login nina password n3trc\n")
+    rc.chmod(0o600)
+    env = {"NETRC": str(rc)}
+    assert find_credentials("http://db.example.org:8890", env) == Credentials("nina", "n3trc", source=str(rc))
+    assert find_credentials("http://other.example.org", env) is None
+    env_user = {**env, "KGINGEST_STORE_USER": "u", "KGINGEST_STORE_PASSWORD": "p"}
+    assert find_credentials("http://db.example.org", env_user).user == "u"  # type: ignore[union-attr]
+    assert find_credentials("http://db.example.org", {**env_user, "KGINGEST_STORE_TOKEN": "t"}).token == "t"  # type: ignore[union-attr]
+    from_url = find_credentials("http://x:p%40ss@db.example.org", env_user)
+    assert from_url == Credentials("x", "p@ss", source="the store URL")
+    assert "p@ss" not in repr(from_url) and "n3trc" not in repr(find_credentials("http://db.example.org", env))
+    assert redact("http://x:p%40ss@db.example.org:1/q") == "http://db.example.org:1/q"
+
+
+def test_broken_netrc_is_a_clear_error(tmp_path: Path) -> None:
+    rc = tmp_path / "netrc"
+    rc.write_text("machine\n")
+    with pytest.raises(ValueError, match="cannot read"):
+        find_credentials("http://db.example.org", {"NETRC": str(rc)})
+
+
+def test_endpoints() -> None:
+    virtuoso = Endpoints.of("http://h:8890", query="/sparql", update="/sparql-auth",
+                            graph_store="/sparql-graph-crud-auth?graph-uri={graph}")
+    assert virtuoso.update == "http://h:8890/sparql-auth"
+    assert virtuoso.graph_url("urn:a/b") == "http://h:8890/sparql-graph-crud-auth?graph-uri=urn%3Aa%2Fb"
+    fuseki = Endpoints.of("http://h:3030/ds", graph_store="data")
+    assert (fuseki.query, fuseki.graph_store) == ("http://h:3030/ds/query", "http://h:3030/ds/data")
+    assert Endpoints.of("http://h", graph_store="none").graph_store is None
+
+
+def test_open_store_picks_the_sink(tmp_path: Path, monkeypatch: pytest.MonkeyPatch) -> None:
+    monkeypatch.setenv("KGINGEST_STORE", str(tmp_path / "env-store"))
+    with open_store() as sink:
+        assert isinstance(sink, EmbeddedStore) and sink.location == str(tmp_path / "env-store")
+    sink = open_store("https://u:pw@example.org/ds", query="sparql", graph_store="none")
+    assert isinstance(sink, SparqlServer)
+    assert sink.endpoints.query == "https://example.org/ds/sparql" and sink.location == "https://example.org/ds/sparql"
+
+
+@pytest.mark.parametrize("query, form", [
+    ("SELECT * WHERE { ?s ?p ?o }", "SELECT"),
+    ("PREFIX ask: <http://ex.org/select#>\n# CONSTRUCT in a comment\nask { ?s ask:x 'select' }", "ASK"),
+    ('BASE <http://ex.org/>\nconstruct { ?s ?p "DESCRIBE" } WHERE { ?s ?p ?o }', "CONSTRUCT"),
+    ("DESCRIBE <http://ex.org/a>", "DESCRIBE"),
+])
+def test_query_form(query: str, form: str) -> None:
+    assert query_form(query) == form
+
+
+def test_query_form_rejects_updates() -> None:
+    with pytest.raises(SyntaxError):
+        query_form("DROP ALL")
+
+
+# --- result formats -------------------------------------------------------------------------------
+
+
+@pytest.fixture
+def filled() -> EmbeddedStore:
+    store = EmbeddedStore(None)
+    store.replace_graph(DOC + "a", doc_graph("a"))
+    return store
+
+
+def render(result: object, fmt: str, sparql: str = "") -> str:
+    out = io.BytesIO()
+    write_results(result, out, fmt, display_prefixes(sparql))  # type: ignore[arg-type]
+    return out.getvalue().decode("utf-8")
+
+
+def test_select_formats(filled: EmbeddedStore) -> None:
+    q = f"PREFIX nif: <{NIF}> SELECT ?s ?text WHERE {{ ?s nif:anchorOf ?text }} ORDER BY ?s LIMIT 2"
+    table = render(filled.query(q), "table", q).splitlines()
+    assert table[0].split() == ["s", "text"] and set(table[1]) <= {"-", " "}
+    assert table[2].startswith("kgdoc:a#char=0,9  Sentence 0 of a \"quoted\"")
+    assert table[-1] == "(2 rows)"
+    assert len({line.index("Sentence") for line in table[2:4]}) == 1  # aligned
+    csv = render(filled.query(q), "csv").splitlines()
+    assert csv[0] == "s,text" and csv[1].startswith(f"{DOC}a#char=0,9,")
+    assert render(filled.query(q), "tsv").splitlines()[0] == "?s\t?text"
+    data = json.loads(render(filled.query(q), "json"))
+    assert data["head"]["vars"] == ["s", "text"] and len(data["results"]["bindings"]) == 2
+
+
+def test_ask_and_construct_formats(filled: EmbeddedStore) -> None:
+    assert render(filled.query("ASK { ?s ?p ?o }"), "table") == "true\n"
+    assert json.loads(render(filled.query("ASK { ?s <urn:x> ?o }"), "json"))["boolean"] is False
+    turtle = render(filled.query(f"CONSTRUCT WHERE {{ <{DOC}a> ?p ?o }}"), "csv")
+    parsed = Graph().parse(data=turtle, format="turtle")
+    assert len(parsed) == 4 and "@prefix kg:" in turtle
+
+
+def test_show_and_prefixes() -> None:
+    assert show(ox.NamedNode("http://ex.org/x"), display_prefixes("PREFIX ex: <http://ex.org/>")) == "ex:x"
+    assert show(ox.NamedNode("http://nowhere.org/x")) == "<http://nowhere.org/x>"
+    assert declared_prefixes("prefix kg: <urn:kg#>") == {"kg": "urn:kg#"}
