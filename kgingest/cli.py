@@ -103,3 +103,109 @@ from .cli_store import delete_command, ingest_command, query_command  # noqa: E4
 main.add_command(ingest_command)
 main.add_command(delete_command)
 main.add_command(query_command)
+
+
+# --- validate, eval, show (kgingest.validate, kgingest.evaluate, kgingest.show) ---------
+
+@main.command()
+@click.argument("files", nargs=-1, type=click.Path(exists=True, dir_okay=False))
+@click.option("--store", "target", metavar="TARGET", help="Validate every document graph of a store "
+              "(folder, or http(s) URL of a SPARQL server) instead of FILES.")
+@click.option("--ontology", "ontology_paths", multiple=True, type=click.Path(exists=True),
+              help="Ontology folder or .ttl file(s) instead of the bundled one.")
+def validate(files: tuple[str, ...], target: str | None, ontology_paths: tuple[str, ...]) -> None:
+    """Check RDF FILES (or a --store) against kgingest's SHACL shapes; exit 1 on any violation."""
+    from .validate import validate_files, validate_store
+
+    if bool(files) == bool(target):
+        raise click.UsageError("give RDF FILES or --store TARGET (one of the two)")
+    try:
+        report = validate_store(target, ontology_paths=ontology_paths) if target else validate_files(
+            files, ontology_paths=ontology_paths)
+    except (OSError, SyntaxError, ValueError) as e:
+        fail(str(e))
+        sys.exit(2 if isinstance(e, SyntaxError) else 1)
+    click.echo(report.text())
+    sys.exit(0 if report.conforms else 1)
+
+
+@main.command("eval")
+@click.argument("corpus", type=click.Path(exists=True, file_okay=False))
+@click.option("--json", "as_json", is_flag=True, help="Print the totals (and per-document facts) as JSON.")
+@click.option("-v", "--verbose", is_flag=True, help="List every false and missed fact and typing error.")
+@click.option("-m", "--model", default=DEFAULT_MODEL, show_default=True, help="Any installed spaCy English pipeline.")
+@click.option("--ontology", "ontology_paths", multiple=True, type=click.Path(exists=True),
+              help="Ontology folder or .ttl file(s) instead of the bundled one.")
+def eval_command(corpus: str, as_json: bool, verbose: bool, model: str, ontology_paths: tuple[str, ...]) -> None:
+    """Precision, recall and F1 per property, and entity typing, against CORPUS's gold files.
+
+    CORPUS is a folder of NAME.txt articles with NAME.gold.json annotations beside them
+    (format: docs/ecosystem.md).
+    """
+    import json as json_module
+
+    from .evaluate import CorpusError, evaluate
+
+    try:
+        result = evaluate(corpus, model=model, ontology_paths=ontology_paths)
+    except (CorpusError, InputError) as e:
+        fail(str(e))
+        sys.exit(1)
+    except ModelError as e:
+        fail(str(e))
+        sys.exit(2)
+    click.echo(json_module.dumps(result.to_json(details=verbose), indent=2) if as_json else result.table(verbose=verbose))
+
+
+@main.command()
+@click.argument("inputs", nargs=-1)
+@click.option("-o", "--output", required=True, help="Picture file: .svg, .png, .pdf, .html or .dot.")
+@click.option("--store", "target", metavar="TARGET", help="Draw from a store (folder or SPARQL server URL) "
+              "instead of INPUTS.")
+@click.option("--doc", "doc", metavar="ID", help="The document to draw: its id, IRI, source URL or file.")
+@click.option("--sparql", metavar="QUERY|FILE", help="Draw the subgraph a SPARQL CONSTRUCT query selects.")
+@click.option("-m", "--model", default=DEFAULT_MODEL, show_default=True, help="spaCy pipeline, when INPUTS are articles.")
+@click.option("--ontology", "ontology_paths", multiple=True, type=click.Path(exists=True),
+              help="Ontology folder or .ttl file(s) instead of the bundled one.")
+def show(inputs: tuple[str, ...], output: str, target: str | None, doc: str | None, sparql: str | None,
+         model: str, ontology_paths: tuple[str, ...]) -> None:
+    """Draw the entities and relations of one document (or of a --sparql subgraph).
+
+    INPUTS are RDF files written by kgingest (.ttl, .nq, ...) or articles to extract first.
+    """
+    import contextlib
+
+    from . import show as pictures
+    from .ontology import cached
+
+    if bool(inputs) == bool(target):
+        raise click.UsageError("give INPUTS or --store TARGET (one of the two)")
+    if sparql and Path(sparql).is_file():
+        sparql = Path(sparql).read_text(encoding="utf-8")
+    onto = cached(tuple(str(p) for p in ontology_paths))
+    try:
+        if target:
+            from .store import open_store
+
+            sink = open_store(target, read_only=True)
+        elif all(pictures.is_rdf(i) for i in inputs):
+            sink, source = None, pictures.RdfSource(pictures.read_rdf(inputs))
+        else:
+            sink, source = None, pictures.extract_source(inputs, model=model, ontology_paths=ontology_paths)
+        with sink or contextlib.nullcontext():
+            if sink is not None:
+                source = pictures.StoreSource(sink)
+            picture = (pictures.query_picture(source, sparql, onto) if sparql else
+                       pictures.document_picture(source, pictures.find_document(source, doc), onto))
+            data = pictures.render(picture, output, onto)
+    except (pictures.PictureError, InputError) as e:
+        fail(str(e))
+        sys.exit(1)
+    except ModelError as e:
+        fail(str(e))
+        sys.exit(2)
+    except (OSError, SyntaxError, ValueError) as e:
+        fail(str(e))
+        sys.exit(1)
+    write_atomically(output, data)
+    click.echo(f"{output}: {len(picture.nodes)} entities, {len(picture.edges)} relations", err=True)

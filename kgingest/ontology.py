@@ -66,6 +66,7 @@ class OntProperty:
     event_nouns: tuple[Trigger, ...] = ()
     location_cues: frozenset[str] = frozenset()
     judgement_nouns: frozenset[str] = frozenset()
+    state_roles: frozenset[str] = frozenset()
     priority: int = 9
     unit_fallback: str | None = None
 
@@ -231,6 +232,7 @@ def load(paths: list[Path] | None = None) -> Ontology:
             event_nouns=tuple(Trigger.parse(w) for w in _strings(g, p, KG.eventNoun)),
             location_cues=frozenset(w.lower() for w in _strings(g, p, KG.locationCue)),
             judgement_nouns=frozenset(w.lower() for w in _strings(g, p, KG.judgementNoun)),
+            state_roles=frozenset(w.lower() for w in _strings(g, p, KG.stateRole)),
             priority=int(g.value(p, KG.priority) or 9),
             unit_fallback=_local(g.value(p, KG.unitFallback)) if g.value(p, KG.unitFallback) else None,
         )

@@ -50,6 +50,7 @@ class Candidate:
     rule: str
     confidence: float
     props: tuple[str, ...] = ()
+    phrase: bool = False        # stated inside a noun phrase: the clause's negation does not reach it
 
 
 PERSONAL_PRONOUNS = {"he", "she", "him", "her", "his", "hers", "himself", "herself"}
@@ -241,13 +242,12 @@ def _phrase_lemmas(tok: Token) -> set[str]:
     return out
 
 
-def blocked(tok: Token, ctx: Context, stop: Token | None = None) -> str | None:
-    """Why the clause of `tok` asserts nothing: negated, hypothetical, denied or removed."""
+def blocked(tok: Token, ctx: Context, phrase: bool = False) -> str | None:
+    """Why the clause of `tok` asserts nothing: negated, hypothetical, denied or removed.
+    For a fact stated inside a noun phrase only the phrase's own words count."""
     negation, hedge, blocking = ctx.words("negation"), ctx.words("hedge"), ctx.words("blockingVerb")
     leave = ctx.words("leaveVerb")
-    for depth, t in enumerate(_ancestors(tok)):
-        if stop is not None and t == stop and depth:
-            break
+    for depth, t in enumerate(_ancestors(tok, 1 if phrase else 6)):
         for c in t.children:
             if c.dep_ == "neg" or (c.dep_ in {"advmod", "det", "preconj"} and c.lower_ in negation):
                 return "negated"
@@ -336,17 +336,31 @@ def _role_objects(role: Token, first: int, holder: Entity, ctx: Context) -> list
                     inner = [ctx.entity(g) for g in p.subtree if ctx.entity(g) and ctx.entity(g) is not holder]
                     if inner:
                         out.append((inner[0], "unit", True))
-    # entities left of the role inside its noun phrase: "Rheinhagen chief executive X"
+    # entities left of the role inside its noun phrase: "Rheinhagen chief executive X";
+    # a bare word there names the organisation whose name holds it: "Commerce Secretary X"
     doc = role.doc
     i = first - 1
-    while i >= 0 and (doc[i].head.i in range(first, role.i + 1) or doc[i].head == role.head
-                      or doc[i].head.i in range(i, role.i + 1)) and not doc[i].is_punct or (i >= 0 and doc[i].tag_ == "POS"):
+    while i >= 0 and ((doc[i].head.i in range(first, role.i + 1) or doc[i].head == role.head
+                       or doc[i].head.i in range(i, role.i + 1)) and not doc[i].is_punct or doc[i].tag_ == "POS"):
         e = ctx.entity(doc[i])
         if e is not None and e is not holder:
             out.append((e, "left", unit))
             break
+        if e is None and doc[i].pos_ == "PROPN":
+            named = _organisation_named_by(doc[i], ctx)
+            if named is not None:
+                out.append((named, "left-word", unit))
+                break
+            break   # "Canadian Finance Minister": the minister is not head of Canada
         i -= 1
     return out
+
+
+def _organisation_named_by(word: Token, ctx: Context) -> Entity | None:
+    """The one organisation of the document whose name contains this word."""
+    hits = {e for e in ctx.ents.items if e.cls not in {"Person", "Country", "Place"}
+            and word.text in (e.label.split() + [w for a in e.aliases for w in a.split()])}
+    return next(iter(hits)) if len(hits) == 1 else None
 
 
 def role_rules(ctx: Context, sent: Span) -> Iterator[Candidate]:
@@ -361,6 +375,8 @@ def role_rules(ctx: Context, sent: Span) -> Iterator[Candidate]:
             continue
         n, props = hit
         first = tok.i - n + 1
+        while first < tok.i and ctx.entity(tok.doc[first]) is not None:
+            first += 1      # "Treasury Secretary": the role is "secretary" of the Treasury
         holder = _role_holder(tok, ctx)
         if holder is None:
             continue
@@ -371,8 +387,10 @@ def role_rules(ctx: Context, sent: Span) -> Iterator[Candidate]:
             continue
         subordinate = any(t.lower_ in sub_words for t in tok.doc[max(0, first - 2):tok.i + 1])
         objects = _role_objects(tok, first, holder, ctx)
+        role_text = " ".join(t.lower_ for t in tok.doc[first:tok.i + 1])
         for obj, how, unit in objects:
-            allowed = [p for p in props if ctx.onto.allows(p, holder.cls, obj.cls)]
+            allowed = [p for p in props if ctx.onto.allows(p, holder.cls, obj.cls)
+                       and (obj.cls != "Country" or role_text in ctx.onto.properties[p].state_roles)]
             if subordinate or unit:
                 allowed = [ctx.onto.properties[p].unit_fallback or p if ctx.onto.properties[p].unit_fallback else p
                            for p in allowed]
@@ -382,17 +400,20 @@ def role_rules(ctx: Context, sent: Span) -> Iterator[Candidate]:
                            if p.role_nouns and ctx.onto.allows(p.name, holder.cls, obj.cls)][:1]
             if not allowed:
                 continue
-            conf = {"left": 0.9, "poss": 0.85, "prep": 0.85, "unit": 0.7}[how]
-            yield Candidate(holder, allowed[0], obj, tok, f"role-{how}", conf)
-            if ctx.cls_is(obj, "PoliticalParty") and allowed[0] != "memberOf":
-                yield Candidate(holder, None, obj, tok, "role-party", 0.8, ("memberOf",))
+            conf = {"left": 0.9, "poss": 0.85, "prep": 0.85, "unit": 0.7, "left-word": 0.75}[how]
+            phrase = tok.dep_ not in {"attr", "oprd", "pobj"}
+            yield Candidate(holder, allowed[0], obj, tok, f"role-{how}", conf, phrase=phrase)
+            member = _membership(ctx.onto)
+            if ctx.cls_is(obj, "PoliticalParty") and member and allowed[0] != member:
+                yield Candidate(holder, member, obj, tok, "role-party", 0.8, phrase=phrase)
         if not objects:
             # a member of a body named elsewhere in the sentence or by the title: "Sen." -> Senate
             member_props = [p for p in props if "Legislature" in ctx.onto.properties[p].range]
             if member_props:
                 body = _legislature_for(tok, sent, ctx)
                 if body is not None:
-                    yield Candidate(holder, member_props[0], body, tok, "role-body", 0.7)
+                    yield Candidate(holder, member_props[0], body, tok, "role-body", 0.7,
+                                    phrase=tok.dep_ not in {"attr", "oprd", "pobj"})
 
 
 def _legislature_for(role: Token, sent: Span, ctx: Context) -> Entity | None:
@@ -650,7 +671,7 @@ def location_rules(ctx: Context, sent: Span) -> Iterator[Candidate]:
                 orgs = _subjects(tok, ctx) or [e for c in tok.children if c.dep_ == "nsubjpass" for e in ctx.group(c)]
             for o in orgs:
                 for p in props:
-                    yield Candidate(o, p, place, tok, "location-cue", 0.85)
+                    yield Candidate(o, p, place, tok, "location-cue", 0.85, phrase=tok.dep_ in {"amod", "compound", "acl"})
     # nationality or city word in an organisation's phrase: "the German carmaker X", "Chinese telecoms giant X"
     place_props = [p for p in ctx.onto.properties.values() if p.location_cues]
     for tok in sent:
@@ -672,7 +693,7 @@ def location_rules(ctx: Context, sent: Span) -> Iterator[Candidate]:
         if org is None or org is place:
             continue
         for p in place_props:
-            yield Candidate(org, p.name, place, tok, "location-modifier", 0.75)
+            yield Candidate(org, p.name, place, tok, "location-modifier", 0.75, phrase=True)
 
 
 def _membership(onto: Ontology) -> str | None:
@@ -697,13 +718,13 @@ def group_rules(ctx: Context, sent: Span) -> Iterator[Candidate]:
             people = [e for p in tok.children if p.dep_ == "pobj" for e in ctx.group(p) if e.cls == "Person"]
             for b in dict.fromkeys(bodies):
                 for person in people:
-                    yield Candidate(person, member, b, tok, "group-like", 0.8)
+                    yield Candidate(person, member, b, tok, "group-like", 0.8, phrase=True)
         ent = ctx.entity(tok)
         nxt = ctx.doc[tok.i + 2] if tok.i + 2 < len(ctx.doc) else None
         if ent is not None and ent.cls == "Person" and nxt is not None and ctx.doc[tok.i + 1].text == "(":
             party = ctx.entity(nxt)
             if party is not None and party.cls == "PoliticalParty" and PARTY_TAG.match(ctx.doc.text, ctx.doc[tok.i + 1].idx):
-                yield Candidate(ent, member, party, tok, "party-tag", 0.85)
+                yield Candidate(ent, member, party, tok, "party-tag", 0.85, phrase=True)
 
 
 RULES = (role_rules, verb_rules, event_rules, judgement_rules, location_rules, group_rules)
@@ -720,7 +741,7 @@ def find(doc: Doc, entities: Entities, onto: Ontology) -> list[Relation]:
                     continue
                 props = (c.prop,) if c.prop else c.props
                 prop = next((p for p in props if p in onto.properties and onto.allows(p, c.subject.cls, c.object.cls)), None)
-                if prop is None or blocked(c.anchor, ctx):
+                if prop is None or blocked(c.anchor, ctx, phrase=c.phrase):
                     continue
                 s, o = c.subject, c.object
                 if onto.properties[prop].symmetric and (o.label, o.cls) < (s.label, s.cls):

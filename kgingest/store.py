@@ -121,7 +121,7 @@ _XSD_STRING = "http://www.w3.org/2001/XMLSchema#string"
 
 def _iri(term: str) -> str:
     if _BAD_IRI.search(term):
-        raise ValueError(f"{term!r} is not a valid IRI")
+        raise ValueError(f"{str(term)!r} is not a valid IRI")
     return f"<{term}>"
 
 
@@ -138,25 +138,40 @@ def ntriples(graph: Graph) -> str:
     <urn:a> <urn:b> "x \\"y\\""@en .
     """
     iris: dict[str, str] = {}  # entity and sentence IRIs repeat: check each once
+    lines = []
+    for triple in graph:
+        parts = []
+        for node in triple:
+            if type(node) is URIRef:  # exact type checks: this loop is the store's hot path
+                text = iris.get(node)
+                if text is None:
+                    text = iris[node] = _iri(node)
+            elif type(node) is Literal:
+                text = _literal(node)
+            else:
+                text = _other_term(node, graph)
+            parts.append(text)
+        lines.append(" ".join(parts))
+    return " .\n".join(lines) + (" .\n" if lines else "")
 
-    def term(node: object) -> str:
-        if isinstance(node, URIRef):
-            text = iris.get(node)
-            if text is None:
-                text = iris[node] = _iri(node)
-            return text
-        if isinstance(node, Literal):
-            lexical = f'"{str(node).translate(_ESCAPES)}"'
-            if node.language:
-                return f"{lexical}@{node.language}"
-            if node.datatype is not None and str(node.datatype) != _XSD_STRING:
-                return f"{lexical}^^{_iri(node.datatype)}"
-            return lexical
-        if isinstance(node, BNode):
-            raise ValueError(f"graph {graph.identifier} has blank nodes; document graphs must use IRIs only")
-        raise ValueError(f"graph {graph.identifier} holds a {type(node).__name__}, which N-Triples cannot write")
 
-    return "".join(f"{term(s)} {term(p)} {term(o)} .\n" for s, p, o in graph)
+def _literal(node: Literal) -> str:
+    text = '"' + str.translate(node, _ESCAPES) + '"'
+    if node.language:
+        return text + "@" + node.language
+    if node.datatype is not None and node.datatype != _XSD_STRING:
+        return text + "^^" + _iri(node.datatype)
+    return text
+
+
+def _other_term(node: object, graph: Graph) -> str:
+    if isinstance(node, URIRef):
+        return _iri(node)
+    if isinstance(node, Literal):
+        return _literal(node)
+    if isinstance(node, BNode):
+        raise ValueError(f"graph {graph.identifier} has blank nodes; document graphs must use IRIs only")
+    raise ValueError(f"graph {graph.identifier} holds a {type(node).__name__}; N-Triples cannot write it")
 
 
 def query_form(sparql: str) -> str:

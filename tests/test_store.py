@@ -105,13 +105,14 @@ def test_store_survives_reopening(tmp_path: Path) -> None:
         assert store.content_keys() == {DOC + "a": "k1"}
 
 
-def test_failed_replace_keeps_the_old_graph(tmp_path: Path) -> None:
+@pytest.mark.parametrize("iri, error", [("not an iri", "not a valid IRI"), ("relative/iri", "cannot be stored")])
+def test_failed_replace_keeps_the_old_graph(tmp_path: Path, iri: str, error: str) -> None:
     bad = doc_graph("a", key="k2")
-    bad.add((URIRef(DOC + "a"), URIRef(KG + "x"), URIRef("not an iri")))
+    bad.add((URIRef(DOC + "a"), URIRef(KG + "x"), URIRef(iri)))
     with EmbeddedStore(tmp_path / "s") as store:
         store.replace_graph(DOC + "a", doc_graph("a"))
         before = quads(store, "a")
-        with pytest.raises(ValueError, match="cannot be stored"):
+        with pytest.raises(ValueError, match=error):
             store.replace_graph(DOC + "a", bad)
         assert quads(store, "a") == before
 
