@@ -96,8 +96,9 @@ def ingest(items: Iterable[Document | InputError], sink: Sink, extractor: Extrac
     def changed() -> Iterator[Document]:
         for item in items:
             if isinstance(item, InputError):
-                summary.fail(str(item).split(":", 1)[0], str(item))
-                report("failed", str(item), "")
+                name, _, why = str(item).partition(": ")
+                summary.fail(name, str(item))
+                report("failed", name, why)
                 continue
             if not force and stored.get(extractor.document_iri(item)) == extractor.content_key(item):
                 summary.unchanged += 1

@@ -67,6 +67,7 @@ class OntProperty:
     location_cues: frozenset[str] = frozenset()
     judgement_nouns: frozenset[str] = frozenset()
     state_roles: frozenset[str] = frozenset()
+    about_owner: bool = False
     priority: int = 9
     unit_fallback: str | None = None
 
@@ -233,6 +234,7 @@ def load(paths: list[Path] | None = None) -> Ontology:
             location_cues=frozenset(w.lower() for w in _strings(g, p, KG.locationCue)),
             judgement_nouns=frozenset(w.lower() for w in _strings(g, p, KG.judgementNoun)),
             state_roles=frozenset(w.lower() for w in _strings(g, p, KG.stateRole)),
+            about_owner=bool(g.value(p, KG.aboutOwner)),
             priority=int(g.value(p, KG.priority) or 9),
             unit_fallback=_local(g.value(p, KG.unitFallback)) if g.value(p, KG.unitFallback) else None,
         )

@@ -142,7 +142,7 @@ class Context:
         if tok.pos_ == "PRON" and low in PERSONAL_PRONOUNS:
             return self._antecedent(tok, lambda e: e.cls == "Person")
         if tok.pos_ == "PRON" and low in THING_PRONOUNS:
-            return self._antecedent(tok, lambda e: self.cls_is(e, "Organization"))
+            return self._nearest_thing(tok)
         if tok.pos_ in {"NOUN", "PROPN"} and any(c.lower_ in {"the", "this", "that"} for c in tok.children):
             return self._description(tok)
         return None
@@ -168,6 +168,15 @@ class Context:
             return root_subj[0]
         cands = {e for i, e in self.mentions_before(prev[-1], 0) if ok(e)} if len(prev) else set()
         return next(iter(cands)) if len(cands) == 1 else None
+
+    def _nearest_thing(self, tok: Token) -> Entity | None:
+        """'its': the organisation just before it in the sentence ("Sapphire Gulf Shipping
+        and its managing director"), else the previous sentence's organisation subject."""
+        ok = lambda e: self.cls_is(e, "Organization")  # noqa: E731
+        here = [e for _, e in self.mentions_before(tok, 0) if ok(e)]
+        if here:
+            return here[-1]
+        return self._antecedent(tok, ok)
 
     def _description(self, tok: Token) -> Entity | None:
         """'the chancellor' -> the one person titled so; 'the company' -> the latest company."""
@@ -357,8 +366,12 @@ def _role_objects(role: Token, first: int, holder: Entity, ctx: Context) -> list
 
 
 def _organisation_named_by(word: Token, ctx: Context) -> Entity | None:
-    """The one organisation of the document whose name contains this word."""
+    """The one organisation named near this word (two sentences either side) whose name
+    contains it: "Commerce" in "Commerce Secretary X" -> the Commerce Department."""
+    n = ctx.sent_index[word.i]
+    near = ctx.sents[max(0, n - 2)].start, ctx.sents[min(len(ctx.sents) - 1, n + 2)].end
     hits = {e for e in ctx.ents.items if e.cls not in {"Person", "Country", "Place"}
+            and any(near[0] <= m.start < near[1] for m in e.mentions)
             and word.text in (e.label.split() + [w for a in e.aliases for w in a.split()])}
     return next(iter(hits)) if len(hits) == 1 else None
 
@@ -388,13 +401,18 @@ def role_rules(ctx: Context, sent: Span) -> Iterator[Candidate]:
         subordinate = any(t.lower_ in sub_words for t in tok.doc[max(0, first - 2):tok.i + 1])
         objects = _role_objects(tok, first, holder, ctx)
         role_text = " ".join(t.lower_ for t in tok.doc[first:tok.i + 1])
+        member = _membership(ctx.onto)
         for obj, how, unit in objects:
+            if how == "left" and ctx.cls_is(obj, "PoliticalParty") and member:
+                # "Conservative chair of the committee", "Labour MP X": a member of the party
+                yield Candidate(holder, member, obj, tok, "role-party", 0.85, phrase=True)
+                continue
             allowed = [p for p in props if ctx.onto.allows(p, holder.cls, obj.cls)
                        and (obj.cls != "Country" or role_text in ctx.onto.properties[p].state_roles)]
             if subordinate or unit:
                 allowed = [ctx.onto.properties[p].unit_fallback or p if ctx.onto.properties[p].unit_fallback else p
                            for p in allowed]
-            if not allowed and obj.cls == "Person":
+            if not allowed and obj.cls == "Person" and not subordinate:
                 # a person's deputy, secretary or chief of staff serves that person
                 allowed = [p.name for p in sorted(ctx.onto.properties.values(), key=lambda p: p.priority)
                            if p.role_nouns and ctx.onto.allows(p.name, holder.cls, obj.cls)][:1]
@@ -403,7 +421,6 @@ def role_rules(ctx: Context, sent: Span) -> Iterator[Candidate]:
             conf = {"left": 0.9, "poss": 0.85, "prep": 0.85, "unit": 0.7, "left-word": 0.75}[how]
             phrase = tok.dep_ not in {"attr", "oprd", "pobj"}
             yield Candidate(holder, allowed[0], obj, tok, f"role-{how}", conf, phrase=phrase)
-            member = _membership(ctx.onto)
             if ctx.cls_is(obj, "PoliticalParty") and member and allowed[0] != member:
                 yield Candidate(holder, member, obj, tok, "role-party", 0.8, phrase=phrase)
         if not objects:
@@ -460,18 +477,20 @@ def _prep_objects(tok: Token, prep: str, ctx: Context, depth: int = 2) -> list[E
         if c.dep_ in {"prep", "dative", "agent"} and c.lower_ == prep:
             for p in c.children:
                 if p.dep_ == "pobj":
-                    out += ctx.group(p) or ([ctx.owner(p)] if ctx.owner(p) else [])
+                    out += ctx.group(p)
         elif depth and c.dep_ in {"dobj", "attr", "prt", "advmod", "npadvmod"}:
             out += _prep_objects(c, prep, ctx, depth - 1)
     return out
 
 
-def _objects(verb: Token, ctx: Context) -> list[Entity]:
+def _objects(verb: Token, ctx: Context, about_owner: bool = False) -> list[Entity]:
+    """The verb's objects; with `about_owner`, also the owner of a thing it acts on
+    ("criticised Lenhardt's decision" is aimed at Lenhardt)."""
     out = []
     for c in verb.children:
         if c.dep_ in OBJ or c.dep_ == "dative":
             grp = ctx.group(c)
-            if not grp and ctx.owner(c) is not None:
+            if not grp and about_owner and ctx.owner(c) is not None:
                 grp = [ctx.owner(c)]
             out += grp
     return out
@@ -513,13 +532,13 @@ def verb_rules(ctx: Context, sent: Span) -> Iterator[Candidate]:
                 continue
             rule = f"verb-{kind}" + (f"-{trig.prep}" if trig.prep else "")
             pobjs = _prep_objects(verb, trig.prep, ctx) if trig.prep else []
-            if trig.prep and not pobjs and kind != "patient":
+            if trig.prep and not pobjs:
                 continue
             if kind == "active":
                 subs = _agents(verb, ctx) if passive else _subjects(verb, ctx)
                 objs = pobjs if trig.prep else (
                     [e for c in verb.children if c.dep_ == "nsubjpass" for e in ctx.group(c)] if passive
-                    else _objects(verb, ctx))
+                    else _objects(verb, ctx, ctx.onto.properties[prop].about_owner))
                 for s in subs:
                     for o in objs:
                         yield Candidate(s, prop, o, verb, rule, 0.8)
@@ -690,7 +709,7 @@ def location_rules(ctx: Context, sent: Span) -> Iterator[Candidate]:
             if org is None:
                 right = [ctx.entity(t) for t in doc[head.i + 1: head.i + 2] if ctx.entity(t)]
                 org = right[0] if right else None
-        if org is None or org is place:
+        if org is None or org is place or ctx.cls_is(org, "PoliticalParty") or org.cls == "Person":
             continue
         for p in place_props:
             yield Candidate(org, p.name, place, tok, "location-modifier", 0.75, phrase=True)
@@ -749,4 +768,20 @@ def find(doc: Doc, entities: Entities, onto: Ontology) -> list[Relation]:
                 key = (id(s), prop, id(o), sent.start)
                 if key not in out or out[key].confidence < c.confidence:
                     out[key] = Relation(s, prop, o, sent.start_char, sent.end_char, c.confidence, c.rule)
-    return list(out.values())
+    cancelled = _removals(ctx)
+    return [r for r in out.values() if (id(r.subject), id(r.object)) not in cancelled]
+
+
+def _removals(ctx: Context) -> set[tuple[int, int]]:
+    """(X, Y) pairs that the document takes apart: "removed X from Y", "X was delisted
+    from Y". Whatever it says elsewhere about X and Y is history, not a fact."""
+    blocking = ctx.words("blockingVerb")
+    pairs = set()
+    for verb in ctx.doc:
+        if verb.pos_ != "VERB" or not (_phrase_lemmas(verb) & blocking):
+            continue
+        patients = [e for c in verb.children if c.dep_ in OBJ | {"nsubjpass"} for e in ctx.group(c)]
+        others = [e for c in verb.children if c.dep_ == "prep" and c.lower_ in {"from", "off"}
+                  for p in c.children if p.dep_ == "pobj" for e in ctx.group(p)]
+        pairs |= {(id(a), id(b)) for a in patients for b in others}
+    return pairs

@@ -49,6 +49,7 @@ DOC = "https://w3id.org/kgingest/doc/"
 NIF = "http://persistence.uni-leipzig.org/nlp2rdf/ontologies/nif-core#"
 DCTERMS = "http://purl.org/dc/terms/"
 ROOT = Path(__file__).resolve().parents[1]
+KGINGEST = [sys.executable, "-c", "from kgingest.cli import main; main()"]
 
 
 def doc_graph(name: str, key: str = "k1", sentences: int = 3, extra: str = "") -> Graph:
@@ -186,7 +187,7 @@ def test_second_writer_fails_fast(held_store: Path) -> None:
 def test_second_cli_run_fails_fast_with_a_clear_message(held_store: Path, tmp_path: Path) -> None:
     article = tmp_path / "a.txt"
     article.write_text("Larry Kudlow advises Donald Trump.\n")
-    run = subprocess.run([sys.executable, "-m", "kgingest.cli", "ingest", str(article), "--store", str(held_store)],
+    run = subprocess.run([*KGINGEST, "ingest", str(article), "--store", str(held_store)],
                          capture_output=True, text=True, timeout=60, cwd=ROOT)
     assert run.returncode == 1
     assert "is being used by another kgingest run" in run.stderr
@@ -208,7 +209,7 @@ REWRITE_FOREVER = textwrap.dedent("""
     from kgingest.store import EmbeddedStore, KG
     d = URIRef("https://w3id.org/kgingest/doc/big")
     graphs = []
-    for n in (20000, 30000):
+    for n in (6000, 9000):
         g = Graph(identifier=d)
         g.add((d, URIRef(KG + "contentKey"), Literal(str(n))))
         for i in range(n - 1):
@@ -224,7 +225,7 @@ REWRITE_FOREVER = textwrap.dedent("""
 
 def test_a_killed_writer_leaves_the_old_graph_or_the_new_one(tmp_path: Path) -> None:
     folder = tmp_path / "s"
-    for delay in (0.15, 0.4, 0.7):
+    for delay in (0.05, 0.2, 0.35):
         proc = subprocess.Popen([sys.executable, "-c", REWRITE_FOREVER, str(folder)], stdout=subprocess.PIPE, text=True)
         assert proc.stdout is not None and proc.stdout.readline().strip() == "ready"
         time.sleep(delay)
@@ -233,7 +234,7 @@ def test_a_killed_writer_leaves_the_old_graph_or_the_new_one(tmp_path: Path) -> 
         with EmbeddedStore(folder) as store:
             keys = store.content_keys()
             count = store.triple_count(DOC + "big")
-        assert (count, keys.get(DOC + "big")) in {(0, None), (20000, "20000"), (30000, "30000")}
+        assert (count, keys.get(DOC + "big")) in {(0, None), (6000, "6000"), (9000, "9000")}
 
 
 # --- ingest bookkeeping with a stand-in extractor -------------------------------------------
@@ -303,7 +304,8 @@ def test_a_failed_document_is_picked_up_by_the_next_run() -> None:
     first = ingest(docs(a="A", b="B", c="C") + [InputError("gone.txt: no such file")], sink, extractor,
                    report=lambda action, name, detail: events.append((action, name)))
     assert (first.added, first.failed) == (2, 2)
-    assert ("failed", "b") in events and first.failures[0]["document"] == "gone.txt"
+    assert ("failed", "b") in events and ("failed", "gone.txt") in events
+    assert {f["document"] for f in first.failures} == {"b", "gone.txt"}
     sink.failing.clear()
     second = ingest(docs(a="A", b="B", c="C"), sink, extractor)
     assert (second.added, second.unchanged, second.failed) == (1, 2, 0)
@@ -413,7 +415,7 @@ class FakeServer:
 
         self.httpd = ThreadingHTTPServer(("127.0.0.1", 0), Handler)
         self.url = f"http://127.0.0.1:{self.httpd.server_address[1]}"
-        self.thread = threading.Thread(target=self.httpd.serve_forever, daemon=True)
+        self.thread = threading.Thread(target=self.httpd.serve_forever, args=(0.05,), daemon=True)
 
     def __enter__(self) -> FakeServer:
         self.thread.start()
@@ -508,7 +510,7 @@ def test_ingest_cli_with_wrong_credentials_exits_1_without_echoing_them(tmp_path
     article.write_text("Larry Kudlow advises Donald Trump.\n")
     with FakeServer(auth="Basic " + b64encode(b"ann:right").decode()) as fake:
         env = {**os.environ, "KGINGEST_STORE_USER": "ann", "KGINGEST_STORE_PASSWORD": "hunter2-wrong"}
-        run = subprocess.run([sys.executable, "-m", "kgingest.cli", "ingest", str(article), "--store", fake.url],
+        run = subprocess.run([*KGINGEST, "ingest", str(article), "--store", fake.url],
                              capture_output=True, text=True, timeout=120, cwd=ROOT, env=env)
     assert run.returncode == 1, run.stderr
     assert "refused the credentials from KGINGEST_STORE_USER/KGINGEST_STORE_PASSWORD" in run.stderr
@@ -596,7 +598,7 @@ def test_select_formats(filled: EmbeddedStore) -> None:
     q = f"PREFIX nif: <{NIF}> SELECT ?s ?text WHERE {{ ?s nif:anchorOf ?text }} ORDER BY ?s LIMIT 2"
     table = render(filled.query(q), "table", q).splitlines()
     assert table[0].split() == ["s", "text"] and set(table[1]) <= {"-", " "}
-    assert table[2].startswith("kgdoc:a#char=0,9  Sentence 0 of a \"quoted\"")
+    assert re.match(r'kgdoc:a#char=0,9 +Sentence 0 of a "quoted"$', table[2])
     assert table[-1] == "(2 rows)"
     assert len({line.index("Sentence") for line in table[2:4]}) == 1  # aligned
     csv = render(filled.query(q), "csv").splitlines()
