@@ -74,9 +74,19 @@ def _finish(summary: Summary, as_json: bool) -> None:
     sys.exit(1 if summary.failed else 0)
 
 
+class _EchoHandler(logging.Handler):
+    """Log records as ``kgingest: message`` lines on whatever stderr is now (click's, in tests)."""
+
+    def emit(self, record: logging.LogRecord) -> None:
+        click.echo(f"kgingest: {record.getMessage()}", err=True)
+
+
 def _setup_logging() -> None:
     """Retries and fallbacks in kgingest.store are logged as warnings: show them on stderr."""
-    logging.basicConfig(format="kgingest: %(message)s", level=logging.WARNING, stream=sys.stderr)
+    logger = logging.getLogger("kgingest")
+    if not any(isinstance(h, _EchoHandler) for h in logger.handlers):
+        logger.addHandler(_EchoHandler(logging.WARNING))
+        logger.setLevel(logging.WARNING)
 
 
 @click.command("ingest")

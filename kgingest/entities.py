@@ -464,8 +464,10 @@ def find(doc: Doc, onto: Ontology) -> Entities:
     _merge_bracketed_acronyms(doc, order)
     _merge_same_names(order)
 
-    # labels: the fullest form wins; the rest are aliases
     entities = [e for e in order if e.mentions]
+    _propagate(doc, entities, onto)
+
+    # labels: the fullest form wins; the rest are aliases
     at_token = {}
     for e in entities:
         if e.cls not in {"Country", "Person"} and not any(k.name == e.label for k in onto.known):
@@ -477,6 +479,55 @@ def find(doc: Doc, onto: Ontology) -> Entities:
             for i in range(m.start, m.end):
                 at_token[i] = e
     return Entities(entities, at_token)
+
+
+def _short_names(e: Entity, onto: Ontology) -> set[str]:
+    """The forms a document may use for an entity after naming it in full: every surface
+    form seen, a person's surname, a company's name without its cue words."""
+    names = {m.text for m in e.mentions} | {_strip_possessive(a) for a in e.aliases}
+    words = e.label.split()
+    if e.cls == "Person" and len(words) > 1 and len(words[-1]) > 2:
+        names.add(words[-1])
+    elif e.cls not in {"Person", "Country", "Place"} and len(words) > 1:
+        cues = _cue_words(onto)
+        for i in range(len(words) - 1, 0, -1):
+            if all(w.lower() in cues for w in words[i:]) and words[i - 1].lower() not in cues:
+                names.add(" ".join(words[:i]))
+    return {n for n in names if n and n[0].isupper()}
+
+
+def _propagate(doc: Doc, entities: list[Entity], onto: Ontology) -> None:
+    """Find the mentions NER missed: a name the document has already tied to an entity,
+    seen again as a proper noun outside any other entity ("blasted Greer for ...")."""
+    taken = {i for e in entities for m in e.mentions for i in range(m.start, m.end)}
+    owner: dict[str, Entity | None] = {}
+    for e in entities:
+        for name in _short_names(e, onto):
+            key = normalize(name)
+            owner[key] = None if key in owner and owner[key] is not e else e   # ambiguous -> None
+    if not owner:
+        return
+    longest = max(len(k.split()) for k in owner)
+    i = 0
+    while i < len(doc):
+        if i in taken or not (doc[i].pos_ == "PROPN" or doc[i].is_title or doc[i].is_upper) or doc[i].is_punct:
+            i += 1
+            continue
+        for n in range(min(longest, len(doc) - i), 0, -1):
+            span = doc[i:i + n]
+            ent = owner.get(normalize(span.text))
+            if ent is None or any(j in taken for j in range(i, i + n)):
+                continue
+            before = doc[i - 1] if i else None
+            after = doc[i + n] if i + n < len(doc) else None
+            if (before is not None and before.is_title and before.i not in taken and not before.is_sent_start
+                    and before.pos_ == "PROPN") or (after is not None and after.pos_ == "PROPN" and after.i not in taken):
+                continue    # part of a longer name nobody tagged
+            ent.mentions.append(Mention(i, i + n, span.text, "PROPAGATED"))
+            taken.update(range(i, i + n))
+            i += n - 1
+            break
+        i += 1
 
 
 def _merge_same_names(order: list[Entity]) -> None:

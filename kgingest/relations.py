@@ -206,6 +206,8 @@ class Context:
             ent = self.resolve(t)
             if ent is None:
                 ent = next((self.entity(c) for c in t.children if c.dep_ == "appos" and self.entity(c)), None)
+            if ent is None and t.dep_ == "appos":
+                ent = self.entity(t.head)       # "Marlijn Systems, a cloud provider that ..."
             if ent is not None and ent not in out:
                 out.append(ent)
             for c in t.children:
@@ -456,14 +458,23 @@ def _subjects(verb: Token, ctx: Context) -> list[Entity]:
                     out += ctx.group(t.head)
                 else:
                     out += ctx.group(s)
-            return out
-        if t.dep_ == "relcl":
+            if out or t is verb or t.dep_ != "ccomp" or t.head == t:
+                return out
+            t = t.head      # "said the move came too late and accused X": a misattached conjunct
+            continue
+        if t.dep_ == "relcl" or (t.dep_ == "acl" and _finite(t)):
+            # the small parser hangs a main verb on a long subject as "acl"
             return ctx.group(t.head)
         if t.dep_ in {"xcomp", "conj", "advcl", "pcomp", "acl"} and t.head != t:
             t = t.head if t.dep_ != "pcomp" else t.head.head
             continue
         break
     return []
+
+
+def _finite(verb: Token) -> bool:
+    """A verb that has its own subject in the sentence: finite, or a participle with an object."""
+    return verb.tag_ in {"VBD", "VBZ", "VBP"} or any(c.dep_ in OBJ for c in verb.children)
 
 
 def _agents(verb: Token, ctx: Context) -> list[Entity]:
@@ -478,7 +489,7 @@ def _prep_objects(tok: Token, prep: str, ctx: Context, depth: int = 2) -> list[E
             for p in c.children:
                 if p.dep_ == "pobj":
                     out += ctx.group(p)
-        elif depth and c.dep_ in {"dobj", "attr", "prt", "advmod", "npadvmod"}:
+        elif depth and c.dep_ in {"dobj", "attr", "prt", "advmod", "npadvmod", "prep", "pobj"}:
             out += _prep_objects(c, prep, ctx, depth - 1)
     return out
 
@@ -526,7 +537,7 @@ def verb_rules(ctx: Context, sent: Span) -> Iterator[Candidate]:
             continue
         entries = ctx.trig.verbs.get(verb.lemma_.lower(), [])
         passive = any(c.dep_ in {"nsubjpass", "auxpass"} for c in verb.children) or (
-            verb.tag_ == "VBN" and verb.dep_ == "acl")
+            verb.tag_ == "VBN" and verb.dep_ == "acl" and not _finite(verb))
         for prop, trig, kind in entries:
             if not _trigger_fits(verb, trig):
                 continue
@@ -632,9 +643,15 @@ def judgement_rules(ctx: Context, sent: Span) -> Iterator[Candidate]:
             target = next((e for c in clause.children if c.dep_ in SUBJ for e in [ctx.resolve(c)] if e), None)
             if target is None:
                 target = next((ctx.owner(c) for c in clause.children if c.dep_ in SUBJ and ctx.owner(c)), None)
-        if noun.dep_ == "oprd" or (noun.dep_ == "pobj" and noun.head.lower_ == "as"):
+        if noun.dep_ == "appos" and clause.dep_ in OBJ:
+            noun, clause = clause, clause.head     # 'called Overbeck's plan "a mistake"'
+            verb, obj = clause, noun
+        elif noun.dep_ == "oprd" or (noun.dep_ == "pobj" and noun.head.lower_ == "as"):
             verb = clause if noun.dep_ == "oprd" else clause.head
             obj = next((c for c in verb.children if c.dep_ in OBJ), None)
+        else:
+            verb = obj = None
+        if verb is not None:
             if obj is not None:
                 target = ctx.resolve(obj) or ctx.owner(obj)
             speakers = _subjects(verb, ctx)
