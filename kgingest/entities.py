@@ -488,12 +488,13 @@ def _short_names(e: Entity, onto: Ontology) -> set[str]:
     words = e.label.split()
     if e.cls == "Person" and len(words) > 1 and len(words[-1]) > 2:
         names.add(words[-1])
-    elif e.cls not in {"Person", "Country", "Place"} and len(words) > 1:
+    elif e.cls == "Company" and len(words) > 1:
         cues = _cue_words(onto)
         for i in range(len(words) - 1, 0, -1):
             if all(w.lower() in cues for w in words[i:]) and words[i - 1].lower() not in cues:
                 names.add(" ".join(words[:i]))
-    return {n for n in names if n and n[0].isupper()}
+    lex = lexicon(onto)
+    return {n for n in names if n and n[0].isupper() and not lex.country_of(n)}
 
 
 def _propagate(doc: Doc, entities: list[Entity], onto: Ontology) -> None:
@@ -510,7 +511,7 @@ def _propagate(doc: Doc, entities: list[Entity], onto: Ontology) -> None:
     longest = max(len(k.split()) for k in owner)
     i = 0
     while i < len(doc):
-        if i in taken or not (doc[i].pos_ == "PROPN" or doc[i].is_title or doc[i].is_upper) or doc[i].is_punct:
+        if i in taken or not (doc[i].pos_ == "PROPN" or (doc[i].pos_ == "NOUN" and doc[i].is_title)):
             i += 1
             continue
         for n in range(min(longest, len(doc) - i), 0, -1):

@@ -208,6 +208,10 @@ class Context:
                 ent = next((self.entity(c) for c in t.children if c.dep_ == "appos" and self.entity(c)), None)
             if ent is None and t.dep_ == "appos":
                 ent = self.entity(t.head)       # "Marlijn Systems, a cloud provider that ..."
+            if ent is None and t.lemma_.lower() in self.words("partNoun"):
+                wholes = [self.resolve(p) for c in t.children if c.dep_ == "prep" and c.lower_ == "of"
+                          for p in c.children if p.dep_ == "pobj"] + [self.owner(t)]
+                ent = next((e for e in wholes if e is not None and self.cls_is(e, "Organization")), None)
             if ent is not None and ent not in out:
                 out.append(ent)
             for c in t.children:
@@ -344,9 +348,16 @@ def _role_objects(role: Token, first: int, holder: Entity, ctx: Context) -> list
                     out.append((e, "prep", False))
                 elif c.lower_ in {"of", "for", "in"}:
                     unit = True
-                    inner = [ctx.entity(g) for g in p.subtree if ctx.entity(g) and ctx.entity(g) is not holder]
+                    inner = [ctx.resolve(g) for g in p.subtree if g.dep_ in {"poss", "compound", "pobj"}
+                             and ctx.resolve(g) and ctx.resolve(g) is not holder]
                     if inner:
                         out.append((inner[0], "unit", True))
+    # the organisation the holder stands in apposition to: "the Commerce Department, Secretary Ross"
+    name = role.head if ctx.entity(role.head) is holder else None
+    if name is not None and name.dep_ == "appos":
+        e = ctx.entity(name.head)
+        if e is not None and e is not holder and e.cls != "Person":
+            out.append((e, "appos", False))
     # entities left of the role inside its noun phrase: "Rheinhagen chief executive X";
     # a bare word there names the organisation whose name holds it: "Commerce Secretary X"
     doc = role.doc
@@ -393,6 +404,14 @@ def role_rules(ctx: Context, sent: Span) -> Iterator[Candidate]:
         while first < tok.i and ctx.entity(tok.doc[first]) is not None:
             first += 1      # "Treasury Secretary": the role is "secretary" of the Treasury
         holder = _role_holder(tok, ctx)
+        if holder is None and tok.dep_ in SUBJ | OBJ and any(c.lower_ == "the" for c in tok.children) \
+                and any(ctx.entity(c) for c in tok.children if c.i < tok.i):
+            # "The senior Trump aide told ...": a description of someone named before
+            holder = ctx._antecedent(tok, lambda e: e.cls == "Person" and not any(
+                ctx.entity(c) is e for c in tok.subtree))
+            described = True
+        else:
+            described = False
         if holder is None:
             continue
         for w in tok.doc[first:tok.i + 1]:
@@ -420,8 +439,10 @@ def role_rules(ctx: Context, sent: Span) -> Iterator[Candidate]:
                            if p.role_nouns and ctx.onto.allows(p.name, holder.cls, obj.cls)][:1]
             if not allowed:
                 continue
-            conf = {"left": 0.9, "poss": 0.85, "prep": 0.85, "unit": 0.7, "left-word": 0.75}[how]
+            conf = {"left": 0.9, "poss": 0.85, "prep": 0.85, "unit": 0.7, "left-word": 0.75, "appos": 0.8}[how]
             phrase = tok.dep_ not in {"attr", "oprd", "pobj"}
+            if described:
+                how, conf, phrase = "described", conf - 0.2, True
             yield Candidate(holder, allowed[0], obj, tok, f"role-{how}", conf, phrase=phrase)
             if ctx.cls_is(obj, "PoliticalParty") and member and allowed[0] != member:
                 yield Candidate(holder, member, obj, tok, "role-party", 0.8, phrase=phrase)
@@ -700,9 +721,9 @@ def location_rules(ctx: Context, sent: Span) -> Iterator[Candidate]:
                     orgs = ctx.group(head.head)
                 if not orgs:
                     orgs = [e for c in head.children if c.dep_ == "appos" for e in ctx.group(c)]
-                if not orgs:
-                    nxt = [ctx.entity(t) for t in doc[tok.i + 1: tok.i + 6] if ctx.entity(t) and ctx.entity(t) is not place]
-                    orgs = nxt[:1]
+                if not orgs and tok.dep_ != "acl":
+                    nxt = _entity_after_descriptors(tok, ctx)
+                    orgs = [nxt] if nxt is not None and nxt is not place else []
             else:
                 orgs = _subjects(tok, ctx) or [e for c in tok.children if c.dep_ == "nsubjpass" for e in ctx.group(c)]
             for o in orgs:
@@ -724,12 +745,22 @@ def location_rules(ctx: Context, sent: Span) -> Iterator[Candidate]:
             org = (next((ctx.entity(c) for c in head.children if c.dep_ == "appos" and ctx.entity(c)), None)
                    or (ctx.entity(head.head) if head.dep_ in {"appos", "compound"} else None))
             if org is None:
-                right = [ctx.entity(t) for t in doc[head.i + 1: head.i + 2] if ctx.entity(t)]
-                org = right[0] if right else None
+                org = _entity_after_descriptors(head, ctx)
         if org is None or org is place or ctx.cls_is(org, "PoliticalParty") or org.cls == "Person":
             continue
         for p in place_props:
             yield Candidate(org, p.name, place, tok, "location-modifier", 0.75, phrase=True)
+
+
+def _entity_after_descriptors(tok: Token, ctx: Context) -> Entity | None:
+    """The name a run of descriptor words leads to: 'telecoms giant Huawei'."""
+    doc = tok.doc
+    for t in doc[tok.i + 1: tok.i + 4]:
+        if ctx.entity(t) is not None:
+            return ctx.entity(t)
+        if t.pos_ not in {"NOUN", "ADJ"} or t.is_title:
+            return None
+    return None
 
 
 def _membership(onto: Ontology) -> str | None:
@@ -770,6 +801,7 @@ def find(doc: Doc, entities: Entities, onto: Ontology) -> list[Relation]:
     """Every relation the document states, once per (subject, property, object, sentence)."""
     ctx = Context(doc, entities, onto, triggers(onto))
     out: dict[tuple, Relation] = {}
+    denied: set[tuple[int, str, int]] = set()
     for sent in ctx.sents:
         for rule in RULES:
             for c in rule(ctx, sent):
@@ -777,7 +809,15 @@ def find(doc: Doc, entities: Entities, onto: Ontology) -> list[Relation]:
                     continue
                 props = (c.prop,) if c.prop else c.props
                 prop = next((p for p in props if p in onto.properties and onto.allows(p, c.subject.cls, c.object.cls)), None)
-                if prop is None or blocked(c.anchor, ctx, phrase=c.phrase):
+                if prop is None:
+                    continue
+                why = blocked(c.anchor, ctx, phrase=c.phrase)
+                if why in {"negated", "denied"}:
+                    # "Haddad has not joined the company and does not advise it" outweighs a
+                    # report elsewhere in the article that he does
+                    pair = (c.subject, c.object)
+                    denied.update({(id(a), prop, id(b)) for a, b in (pair, pair[::-1])})
+                if why:
                     continue
                 s, o = c.subject, c.object
                 if onto.properties[prop].symmetric and (o.label, o.cls) < (s.label, s.cls):
@@ -786,7 +826,8 @@ def find(doc: Doc, entities: Entities, onto: Ontology) -> list[Relation]:
                 if key not in out or out[key].confidence < c.confidence:
                     out[key] = Relation(s, prop, o, sent.start_char, sent.end_char, c.confidence, c.rule)
     cancelled = _removals(ctx)
-    return [r for r in out.values() if (id(r.subject), id(r.object)) not in cancelled]
+    return [r for r in out.values() if (id(r.subject), id(r.object)) not in cancelled
+            and (id(r.subject), r.prop, id(r.object)) not in denied]
 
 
 def _removals(ctx: Context) -> set[tuple[int, int]]:
