@@ -157,6 +157,9 @@ def _clean(span: Span, onto: Ontology) -> Span | None:
         end -= 1
     if start >= end:
         return None
+    while span.label_ == "PERSON" and end + 1 < len(doc) and doc[end].text == "-" and not doc[end - 1].whitespace_ \
+            and not doc[end].whitespace_ and doc[end + 1].is_alpha and doc[end + 1].is_lower:
+        end += 2        # "Han Tae" + "-gyu": NER stops at the hyphen of a Korean given name
     out = doc[start:end]
     text = out.text
     if "\n" in text or not any(ch.isalpha() for ch in text) or text.islower():
@@ -276,10 +279,10 @@ def _segments(ent: Span) -> Iterator[Span]:
     for tok in ent:
         if "\n" in tok.text:
             if tok.i > start:
-                yield ent.doc[start:tok.i]
+                yield Span(ent.doc, start, tok.i, label=ent.label_)
             start = tok.i + 1
     if start < ent.end:
-        yield ent.doc[start:ent.end]
+        yield Span(ent.doc, start, ent.end, label=ent.label_)
 
 
 def _titled(span: Span, onto: Ontology) -> bool:
@@ -511,7 +514,7 @@ def _propagate(doc: Doc, entities: list[Entity], onto: Ontology) -> None:
     longest = max(len(k.split()) for k in owner)
     i = 0
     while i < len(doc):
-        if i in taken or not (doc[i].pos_ == "PROPN" or (doc[i].pos_ == "NOUN" and doc[i].is_title)):
+        if i in taken or not (doc[i].pos_ == "PROPN" or doc[i].is_title or doc[i].is_upper) or doc[i].is_punct:
             i += 1
             continue
         for n in range(min(longest, len(doc) - i), 0, -1):

@@ -47,6 +47,19 @@ def ruler_patterns(onto: Ontology) -> list[dict]:
             if _ruler_ok(name) or name.isupper():
                 patterns.append({"label": country_cls, "pattern": name, "id": c.name})
     capital = r"^[A-Z][\w.&-]*$"
+    # "Ministry of Trade, Industry and Energy", "Department for Business and Trade":
+    # an agency cue word, "of"/"for" and a run of capitalised words
+    agency = onto.classes.get("GovernmentAgency")
+    cues = sorted(w for w in agency.cue_words if " " not in w and w[0].isupper()) if agency else []
+    title = {"TEXT": {"REGEX": r"^[A-Z][\w.&'-]*$"}}
+    head = [{"TEXT": {"REGEX": r"^(Federal|National|State|Royal|Central)$"}, "OP": "?"}, {"TEXT": {"IN": cues}},
+            {"LOWER": {"IN": ["of", "for"]}}, {"LOWER": "the", "OP": "?"}]
+    if cues:
+        patterns.append({"label": "GovernmentAgency", "pattern": head + [
+            title, {"TEXT": {"REGEX": r"^([A-Z][\w.&'-]*|and|&|of|the)$"}, "OP": "*"}, title]})
+        patterns.append({"label": "GovernmentAgency", "pattern": head + [title]})
+        patterns.append({"label": "GovernmentAgency", "pattern": head + [
+            title, {"ORTH": ","}, title, {"ORTH": ",", "OP": "?"}, {"LOWER": "and"}, title]})
     for suffix in onto.classes["SanctionsList"].cue_suffixes if "SanctionsList" in onto.classes else ():
         if suffix[0].isupper():
             patterns.append({"label": "SanctionsList", "pattern": [

@@ -143,6 +143,11 @@ class Context:
             return self._antecedent(tok, lambda e: e.cls == "Person")
         if tok.pos_ == "PRON" and low in THING_PRONOUNS:
             return self._nearest_thing(tok)
+        if low == "whose":      # "the WTO, whose director-general, X, ..."
+            for anc in tok.ancestors:
+                if anc.dep_ in {"relcl", "appos", "acl"}:
+                    return self.entity(anc.head)
+            return None
         if tok.pos_ in {"NOUN", "PROPN"} and any(c.lower_ in {"the", "this", "that"} for c in tok.children):
             return self._description(tok)
         return None
@@ -257,27 +262,40 @@ def _phrase_lemmas(tok: Token) -> set[str]:
     return out
 
 
+# How far up the tree a word of the clause above still reaches (see `blocked`).
+NOUN_LINKS = {"dobj", "appos", "attr", "oprd", "compound", "nsubj", "nsubjpass", "amod", "poss", "pobj", "prep"}
+NEGATION_PASSES = {"ccomp", "xcomp"} | NOUN_LINKS
+HEDGE_PASSES = NEGATION_PASSES | {"conj", "advcl", "pcomp"}
+BLOCKING_PASSES = HEDGE_PASSES | {"relcl", "acl"}
+
+
 def blocked(tok: Token, ctx: Context, phrase: bool = False) -> str | None:
     """Why the clause of `tok` asserts nothing: negated, hypothetical, denied or removed.
-    For a fact stated inside a noun phrase only the phrase's own words count."""
+
+    Negation reaches down into complements ("did not say he met") but not into
+    adverbial clauses ("had not advised X before joining Y"); modals and "if" reach
+    conjuncts and adverbial clauses too; verbs of denial and removal reach everything
+    below them. For a fact stated inside a noun phrase only the phrase's own words count.
+    """
     negation, hedge, blocking = ctx.words("negation"), ctx.words("hedge"), ctx.words("blockingVerb")
     leave = ctx.words("leaveVerb")
+    neg_on = hedge_on = True
     for depth, t in enumerate(_ancestors(tok, 1 if phrase else 6)):
         for c in t.children:
-            if c.dep_ == "neg" or (c.dep_ in {"advmod", "det", "preconj"} and c.lower_ in negation):
+            if neg_on and (c.dep_ == "neg" or (c.dep_ in {"advmod", "det", "preconj"} and c.lower_ in negation)):
                 return "negated"
-            if c.dep_ in {"aux", "auxpass"} and c.lower_ in hedge:
+            if hedge_on and c.dep_ in {"aux", "auxpass"} and c.lower_ in hedge:
                 return "hypothetical"
-            if c.dep_ == "mark" and c.lower_ in hedge and t.pos_ in {"VERB", "AUX"}:
+            if hedge_on and c.dep_ == "mark" and c.lower_ in hedge and t.pos_ in {"VERB", "AUX"}:
                 return "hypothetical"
         if depth and _phrase_lemmas(t) & blocking:
             return "denied"
         if _phrase_lemmas(t) & leave and t.tag_ in {"VBD", "VBN"}:
             return "former"
-        if t.dep_ in {"ccomp", "xcomp", "advcl", "pcomp", "relcl", "acl", "conj", "prep", "pobj",
-                      "dobj", "appos", "attr", "oprd", "compound", "nsubj", "nsubjpass", "amod", "poss"}:
-            continue
-        break
+        if t.dep_ not in BLOCKING_PASSES:
+            break
+        neg_on = neg_on and t.dep_ in NEGATION_PASSES
+        hedge_on = hedge_on and t.dep_ in HEDGE_PASSES
     return None
 
 
@@ -405,7 +423,7 @@ def role_rules(ctx: Context, sent: Span) -> Iterator[Candidate]:
             first += 1      # "Treasury Secretary": the role is "secretary" of the Treasury
         holder = _role_holder(tok, ctx)
         if holder is None and tok.dep_ in SUBJ | OBJ and any(c.lower_ == "the" for c in tok.children) \
-                and any(ctx.entity(c) for c in tok.children if c.i < tok.i):
+                and any(ctx.entity(c) for c in tok.subtree if c.i != tok.i):
             # "The senior Trump aide told ...": a description of someone named before
             holder = ctx._antecedent(tok, lambda e: e.cls == "Person" and not any(
                 ctx.entity(c) is e for c in tok.subtree))
@@ -446,6 +464,17 @@ def role_rules(ctx: Context, sent: Span) -> Iterator[Candidate]:
             yield Candidate(holder, allowed[0], obj, tok, f"role-{how}", conf, phrase=phrase)
             if ctx.cls_is(obj, "PoliticalParty") and member and allowed[0] != member:
                 yield Candidate(holder, member, obj, tok, "role-party", 0.8, phrase=phrase)
+        bare = not any(t.pos_ in {"PROPN", "ADJ"} for t in tok.doc[max(sent.start, first - 2):first])
+        if not objects and bare and not described and not subordinate and tok.dep_ != "pobj" \
+                and not any(role_text in ctx.onto.properties[p].state_roles for p in props):
+            # "The Commerce Department issued a statement in which Secretary X criticised ...":
+            # a bare title goes with the one organisation named before it in the sentence
+            orgs = {ctx.entity(t) for t in tok.doc[sent.start:first] if ctx.entity(t) is not None
+                    and ctx.entity(t).cls in {"GovernmentAgency", "Company", "Organization"}}
+            allowed = [p for p in props if p != member and len(orgs) == 1
+                       and ctx.onto.allows(p, holder.cls, next(iter(orgs)).cls)]
+            if allowed:
+                yield Candidate(holder, allowed[0], orgs.pop(), tok, "role-sentence", 0.6, phrase=True)
         if not objects:
             # a member of a body named elsewhere in the sentence or by the title: "Sen." -> Senate
             member_props = [p for p in props if "Legislature" in ctx.onto.properties[p].range]
