@@ -308,6 +308,28 @@ def _party_tags(doc: Doc, onto: Ontology, lex: Lexicon) -> Iterator[tuple[Mentio
             yield Mention(span.start, span.end, span.text, "NORP"), known[1], known[0]
 
 
+def _untagged_names(doc: Doc, onto: Ontology, lex: Lexicon) -> Iterator[tuple[Mention, str, str | None]]:
+    """Names the statistical NER left untagged: a run of proper nouns that is a known place
+    ("the Yokohama carmaker"), or the subject of a verb only organisations do ("Pemberton
+    Media has appointed ...": the ontology's inverse triggers such as hire, appoint)."""
+    hiring = {t.lemma.split()[0] for p in onto.properties.values() for t in p.inverse_verbs}
+    i = 0
+    while i < len(doc):
+        if doc[i].pos_ != "PROPN" or doc[i].ent_type_:
+            i += 1
+            continue
+        j = i
+        while j < len(doc) and doc[j].pos_ == "PROPN" and not doc[j].ent_type_ and not doc[j].is_punct:
+            j += 1
+        span = doc[i:j]
+        if normalize(span.text) in lex.places and span.text[0].isupper():
+            yield Mention(i, j, span.text, "GPE"), "Place", None
+        elif span.root.dep_ == "nsubj" and span.root.head.lemma_.lower() in hiring and all(t.is_title for t in span):
+            cls = _name_cue(span, onto) or _descriptor_cue(span, onto) or "Company"
+            yield Mention(i, j, span.text, "ORG"), cls, GUESS
+        i = j
+
+
 PARTY_TAG = re.compile(r"\((?P<tag>[A-Z])\s?[-\u2013]\s?[A-Z][A-Za-z.]*(?: [A-Z][A-Za-z.]*)?\)")
 
 
@@ -332,7 +354,11 @@ def mentions(doc: Doc, onto: Ontology) -> list[tuple[Mention, str, str | None]]:
                 cls, canon = "Person", None
             out.append((Mention(span.start, span.end, span.text, label), cls, canon))
     taken = {i for m, _, _ in out for i in range(m.start, m.end)}
-    out += [x for x in _party_tags(doc, onto, lex) if x[0].start not in taken]
+    for extra in (_party_tags(doc, onto, lex), _untagged_names(doc, onto, lex)):
+        for x in extra:
+            if not any(i in taken for i in range(x[0].start, x[0].end)):
+                out.append(x)
+                taken.update(range(x[0].start, x[0].end))
     out.sort(key=lambda x: x[0].start)
     return _join_parenthesised_first_names(doc, _resolve_capitals(doc, out))
 

@@ -356,7 +356,7 @@ def _role_objects(role: Token, first: int, holder: Entity, ctx: Context) -> list
             e = ctx.resolve(c)
             if e is not None and e is not holder:
                 out.append((e, "poss", False))
-        if c.dep_ == "prep" and c.lower_ in {"of", "at", "to", "for", "with", "in"}:
+        if c.dep_ == "prep" and c.lower_ in {"of", "at", "to", "for", "with", "in", "from"}:
             for p in c.children:
                 if p.dep_ != "pobj":
                     continue
@@ -514,7 +514,10 @@ def _subjects(verb: Token, ctx: Context) -> list[Entity]:
             continue
         if t.dep_ == "relcl" or (t.dep_ == "acl" and _finite(t)):
             # the small parser hangs a main verb on a long subject as "acl"
-            return ctx.group(t.head)
+            head = t.head
+            if head.dep_ == "appos" and ctx.entity(head.head) is not None and ctx.entity(head.head).cls == "Person":
+                head = head.head      # "Delgado, a Florida Democrat who sits on ..."
+            return ctx.group(head)
         if t.dep_ in {"xcomp", "conj", "advcl", "pcomp", "acl"} and t.head != t:
             t = t.head if t.dep_ != "pcomp" else t.head.head
             continue
@@ -525,6 +528,13 @@ def _subjects(verb: Token, ctx: Context) -> list[Entity]:
 def _finite(verb: Token) -> bool:
     """A verb that has its own subject in the sentence: finite, or a participle with an object."""
     return verb.tag_ in {"VBD", "VBZ", "VBP"} or any(c.dep_ in OBJ for c in verb.children)
+
+
+def _companions(verb: Token, ctx: Context) -> list[Entity]:
+    """'X, along with Y, was added': Y shares the verb's subject role."""
+    return [e for c in verb.children if c.dep_ == "prep" and c.lower_ in {"along", "together"}
+            for w in c.children if w.dep_ == "prep" for p in w.children if p.dep_ == "pobj"
+            for e in ctx.group(p)]
 
 
 def _agents(verb: Token, ctx: Context) -> list[Entity]:
@@ -596,7 +606,7 @@ def verb_rules(ctx: Context, sent: Span) -> Iterator[Candidate]:
             if trig.prep and not pobjs:
                 continue
             if kind == "active":
-                subs = _agents(verb, ctx) if passive else _subjects(verb, ctx)
+                subs = _agents(verb, ctx) if passive else _subjects(verb, ctx) + _companions(verb, ctx)
                 objs = pobjs if trig.prep else (
                     [e for c in verb.children if c.dep_ == "nsubjpass" for e in ctx.group(c)] if passive
                     else _objects(verb, ctx, ctx.onto.properties[prop].about_owner))
@@ -612,8 +622,8 @@ def verb_rules(ctx: Context, sent: Span) -> Iterator[Candidate]:
                     else _objects(verb, ctx)
                 orgs = _agents(verb, ctx) if passive else _subjects(verb, ctx)
                 role, role_org = _role_of_appointment(verb, ctx)
-                if role_org is not None:
-                    orgs = [role_org]
+                if role_org is not None and role_org not in orgs:
+                    orgs = orgs + [role_org]
                 props = [prop]
                 unit = False
                 if role is not None:
@@ -633,6 +643,9 @@ def verb_rules(ctx: Context, sent: Span) -> Iterator[Candidate]:
             else:  # patient: "added X to the list", "X was added to the list", "X remains on"
                 patients = [e for c in verb.children if c.dep_ == "nsubjpass" for e in ctx.group(c)] if passive \
                     else _objects(verb, ctx)
+                if passive and not patients:
+                    patients = _objects(verb, ctx)      # "Also designated were X and Y"
+                patients += [e for e in _companions(verb, ctx) if e not in patients]
                 if verb.dep_ == "acl" and passive:
                     patients = ctx.group(verb.head)
                     if not patients and verb.head.dep_ == "appos":
@@ -816,6 +829,14 @@ def group_rules(ctx: Context, sent: Span) -> Iterator[Candidate]:
                 for person in people:
                     yield Candidate(person, member, b, tok, "group-like", 0.8, phrase=True)
         ent = ctx.entity(tok)
+        if ent is not None and ent.cls == "Person":
+            # "Jens Overbeck of the Social Democrats", "X, a Florida Democrat"
+            for c in tok.children:
+                bodies = [ctx.entity(c)] if c.dep_ == "appos" else [
+                    ctx.entity(p) for p in c.children if c.dep_ == "prep" and c.lower_ in {"of", "from"} and p.dep_ == "pobj"]
+                for b in bodies:
+                    if b is not None and b.cls in {"PoliticalParty", "Legislature"}:
+                        yield Candidate(ent, member, b, tok, "group-of", 0.8, phrase=True)
         nxt = ctx.doc[tok.i + 2] if tok.i + 2 < len(ctx.doc) else None
         if ent is not None and ent.cls == "Person" and nxt is not None and ctx.doc[tok.i + 1].text == "(":
             party = ctx.entity(nxt)
