@@ -137,7 +137,9 @@ ORG_ORDER = ("SanctionsList", "Legislature", "GovernmentAgency", "PoliticalParty
 
 
 def _role_words(onto: Ontology) -> frozenset[str]:
-    return frozenset(w for p in onto.properties.values() for noun in p.role_nouns for w in noun.split())
+    """Single words of the ontology's role nouns ("chief", "executive", "secretary")."""
+    return frozenset(w for p in onto.properties.values() for noun in p.role_nouns for w in noun.split()
+                     if w.isalpha() and len(w) > 2 and w not in CONNECTORS)
 
 
 def _clean(span: Span, onto: Ontology) -> Span | None:
@@ -494,6 +496,7 @@ def find(doc: Doc, onto: Ontology) -> Entities:
     _merge_same_names(order)
 
     entities = [e for e in order if e.mentions]
+    _retype_employers(doc, entities, onto)
     _propagate(doc, entities, onto)
 
     # labels: the fullest form wins; the rest are aliases
@@ -558,6 +561,53 @@ def _propagate(doc: Doc, entities: list[Entity], onto: Ontology) -> None:
             i += n - 1
             break
         i += 1
+
+
+def _employer_slots(onto: Ontology) -> tuple[frozenset[str], frozenset[str], frozenset[str]]:
+    """Role nouns and hiring verbs whose holder or subject must be an organisation, by the
+    domains and ranges of the ontology: a person is nobody's "chief executive of"."""
+    roles, verbs, located = set(), set(), set()
+    for p in onto.properties.values():
+        if p.range and "Person" not in p.range and not {"Legislature", "PoliticalParty"} & p.range:
+            roles |= {r for r in p.role_nouns if " " not in r}
+            verbs |= {t.lemma for t in p.inverse_verbs if " " not in t.lemma}
+        if "Person" not in p.domain:
+            located |= p.location_cues
+    return frozenset(roles), frozenset(verbs), frozenset(located)
+
+
+def _retype_employers(doc: Doc, entities: list[Entity], onto: Ontology) -> None:
+    """A 'person' that hires people or has a chief executive is an organisation that NER
+    took for a name ("Helix Pay named Ruth Amos ...", "Calder Freight's chief executive").
+    People who are ever called by their surname alone or given a title stay people."""
+    roles, verbs, located = _employer_slots(onto)
+    honorifics = onto.words("honorific") | _role_words(onto)
+    people = {id(e) for e in entities if e.cls == "Person"}
+    person_at = {i for e in entities if e.cls == "Person" for m in e.mentions for i in range(m.start, m.end)}
+    for e in entities:
+        words = e.label.split()
+        if e.cls != "Person" or len(words) > 3 or any(
+                m.text == words[-1] and len(words) > 1 for m in e.mentions) or any(
+                m.start and doc[m.start - 1].text in honorifics for m in e.mentions):
+            continue
+        evidence = 0
+        for m in e.mentions:
+            root = m.span(doc).root
+            head = root.head
+            if root.dep_ == "nsubj" and head.lemma_.lower() in verbs and any(
+                    c.dep_ == "dobj" and c.i in person_at for c in head.children):
+                evidence += 1
+            elif root.dep_ in {"poss", "compound"} and head.lower_ in roles and head.i not in person_at:
+                evidence += 1
+            elif root.dep_ == "pobj" and head.lower_ in {"of", "at"} and head.head.lower_ in roles:
+                evidence += 1
+            elif root.dep_ == "dobj" and head.lemma_.lower() == "join":
+                evidence += 1
+            elif any(c.lower_ in located for c in root.children if c.dep_ in {"relcl", "amod", "acl"}):
+                evidence += 1       # "X, which is headquartered in Y", "Y-based X"
+        if evidence:
+            e.cls = _descriptor_cue(e.mentions[0].span(doc), onto) or "Company"
+            people.discard(id(e))
 
 
 def _merge_same_names(order: list[Entity]) -> None:
