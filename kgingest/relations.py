@@ -351,7 +351,10 @@ def _role_objects(role: Token, first: int, holder: Entity, ctx: Context) -> list
     """(entity, how, unit) for the organisation or person the role is held at/for."""
     out = []
     unit = False
-    for c in role.children:
+    # "Premier Li Wen of China": the prepositional phrase hangs on the name, not the title
+    name_preps = [c for c in role.head.children if c.dep_ == "prep" and c.lower_ in {"of", "at"}] \
+        if ctx.entity(role.head) is holder and role.i < role.head.i else []
+    for c in list(role.children) + name_preps:
         if c.dep_ == "poss":
             e = ctx.resolve(c)
             if e is not None and e is not holder:
@@ -363,7 +366,7 @@ def _role_objects(role: Token, first: int, holder: Entity, ctx: Context) -> list
                 e = ctx.resolve(p) or next((ctx.entity(g) for g in p.children if g.dep_ in {"appos", "compound"}
                                             and ctx.entity(g)), None)
                 if e is not None and e is not holder:
-                    out.append((e, "prep", False))
+                    out.append((e, "name-prep" if c in name_preps else "prep", False))
                 elif c.lower_ in {"of", "for", "in"}:
                     unit = True
                     inner = [ctx.resolve(g) for g in p.subtree if g.dep_ in {"poss", "compound", "pobj"}
@@ -442,7 +445,7 @@ def role_rules(ctx: Context, sent: Span) -> Iterator[Candidate]:
         role_text = " ".join(t.lower_ for t in tok.doc[first:tok.i + 1])
         member = _membership(ctx.onto)
         for obj, how, unit in objects:
-            if how == "left" and ctx.cls_is(obj, "PoliticalParty") and member:
+            if how in {"left", "name-prep"} and ctx.cls_is(obj, "PoliticalParty") and member:
                 # "Conservative chair of the committee", "Labour MP X": a member of the party
                 yield Candidate(holder, member, obj, tok, "role-party", 0.85, phrase=True)
                 continue
@@ -457,7 +460,8 @@ def role_rules(ctx: Context, sent: Span) -> Iterator[Candidate]:
                            if p.role_nouns and ctx.onto.allows(p.name, holder.cls, obj.cls)][:1]
             if not allowed:
                 continue
-            conf = {"left": 0.9, "poss": 0.85, "prep": 0.85, "unit": 0.7, "left-word": 0.75, "appos": 0.8}[how]
+            conf = {"left": 0.9, "poss": 0.85, "prep": 0.85, "unit": 0.7, "left-word": 0.75, "appos": 0.8,
+                    "name-prep": 0.8}[how]
             phrase = tok.dep_ not in {"attr", "oprd", "pobj"}
             if described:
                 how, conf, phrase = "described", conf - 0.2, True
