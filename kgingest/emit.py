@@ -124,7 +124,7 @@ def document_graph(
 
     iris: dict[int, URIRef] = {}
     for ent in entities.items:
-        e = iris[id(ent)] = entity_iri(ent.cls, ent.label)
+        e = iris[id(ent)] = entity_iri(ent.cls, ent.canonical or ent.label)
         add((e, RDF.type, onto.class_iri(ent.cls)))
         add((e, RDFS.label, Literal(ent.label)))
         for alias in sorted(ent.aliases):

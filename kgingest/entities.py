@@ -58,10 +58,12 @@ class Entity:
     label: str
     aliases: set[str] = field(default_factory=set)
     mentions: list[Mention] = field(default_factory=list)
+    canonical: str | None = None    # the gazetteer's or country list's name: stable across documents
 
     @property
     def key(self) -> str:
-        return f"{self.cls}/{normalize(self.label)}"
+        """Class and normalised name: the identity of the entity across documents."""
+        return f"{self.cls}/{normalize(self.canonical or self.label)}"
 
 
 @dataclass
@@ -470,10 +472,10 @@ def find(doc: Doc, onto: Ontology) -> Entities:
             continue
         if cls == "Country":
             name = canon or lex.countries.get(n) or m.text
-            add("Country/" + normalize(name), "Country", name, m)
+            add("Country/" + normalize(name), "Country", name, m).canonical = name
             continue
         if canon:
-            add(f"{cls}/{normalize(canon)}", cls, canon, m)
+            add(f"{cls}/{normalize(canon)}", cls, canon, m).canonical = canon
             continue
         rest.append((m, cls))
 
@@ -502,9 +504,13 @@ def find(doc: Doc, onto: Ontology) -> Entities:
     # labels: the fullest form wins; the rest are aliases
     at_token = {}
     for e in entities:
-        if e.cls not in {"Country", "Person"} and not any(k.name == e.label for k in onto.known):
-            best = max((lex.strip_country(_strip_possessive(a)) for a in e.aliases), key=lambda a: (len(a.split()), len(a)))
-            if len(best.split()) > len(e.label.split()):
+        if e.cls not in {"Country", "Person"}:
+            # the fullest name the article uses; a gazetteer name only keys the IRI
+            forms = [lex.strip_country(_strip_possessive(a)) for a in e.aliases]
+            if e.canonical is not None:     # only forms the gazetteer knows for this entity
+                forms = [f for f in forms if lex.known.get(normalize(f), ("",))[0] == e.canonical]
+            best = max(forms, key=lambda a: (len(a.split()), len(a)), default=e.label)
+            if e.canonical is not None or len(best.split()) > len(e.label.split()):
                 e.label = best
         e.aliases = {a for a in (_strip_possessive(x) for x in e.aliases) if a and a != e.label}
         for m in e.mentions:
@@ -662,6 +668,20 @@ def _short_form_of(core: str, order: list[Entity], onto: Ontology) -> Entity | N
     return hits[0] if len(hits) == 1 else None
 
 
+def _initials_fit(acronym: str, name: str) -> bool:
+    """Are the acronym's letters, in order, initials of the name's words? ("BIS" of "Bureau
+    of Industry and Security" yes; "AFP" of "Geneva" no)."""
+    initials = [w[0].upper() for w in re.split(r"[\s-]+", name) if w]
+    i = 0
+    for ch in acronym.replace(".", ""):
+        while i < len(initials) and initials[i] != ch:
+            i += 1
+        if i == len(initials):
+            return False
+        i += 1
+    return True
+
+
 def _merge_bracketed_acronyms(doc: Doc, order: list[Entity]) -> None:
     """'Long Name (ACR)' makes ACR an alias of Long Name wherever ACR is its own entity."""
     ends = {m.end: e for e in order for m in e.mentions}
@@ -671,7 +691,8 @@ def _merge_bracketed_acronyms(doc: Doc, order: list[Entity]) -> None:
         for m in list(e.mentions):
             if m.start >= 2 and doc[m.start - 1].text == "(" and m.end < len(doc) and doc[m.end].text == ")":
                 long = ends.get(m.start - 1)
-                if long is not None and long is not e and e.label.isupper() and e.cls != "Person":
+                if long is not None and long is not e and e.label.isupper() and e.cls != "Person" \
+                        and _initials_fit(e.label, long.label):
                     long.mentions.extend(e.mentions)
                     long.aliases |= e.aliases | {e.label}
                     e.mentions = []

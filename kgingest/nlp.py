@@ -7,6 +7,8 @@
 """
 from __future__ import annotations
 
+import itertools
+
 import spacy
 from spacy.language import Language
 from spacy.tokens import Doc
@@ -58,8 +60,9 @@ def ruler_patterns(onto: Ontology) -> list[dict]:
         patterns.append({"label": "GovernmentAgency", "pattern": head + [
             title, {"TEXT": {"REGEX": r"^([A-Z][\w.&'-]*|and|&|of|the)$"}, "OP": "*"}, title]})
         patterns.append({"label": "GovernmentAgency", "pattern": head + [title]})
-        patterns.append({"label": "GovernmentAgency", "pattern": head + [
-            title, {"ORTH": ","}, title, {"ORTH": ",", "OP": "?"}, {"LOWER": "and"}, title]})
+        for a, b, c in itertools.product((1, 2, 3), repeat=3):   # "Economic Affairs, Education and Research"
+            patterns.append({"label": "GovernmentAgency", "pattern": head + [title] * a + [{"ORTH": ","}]
+                             + [title] * b + [{"ORTH": ",", "OP": "?"}, {"LOWER": "and"}] + [title] * c})
     for suffix in onto.classes["SanctionsList"].cue_suffixes if "SanctionsList" in onto.classes else ():
         if suffix[0].isupper():
             patterns.append({"label": "SanctionsList", "pattern": [
