@@ -510,6 +510,8 @@ def find(doc: Doc, onto: Ontology) -> Entities:
             if e.canonical is not None:     # only forms the gazetteer knows for this entity
                 forms = [f for f in forms if lex.known.get(normalize(f), ("",))[0] == e.canonical]
             best = max(forms, key=lambda a: (len(a.split()), len(a)), default=e.label)
+            if e.canonical is not None and normalize(best) in normalize(e.canonical):
+                best = e.canonical      # "Treasury" -> "Treasury Department": the fuller name
             if e.canonical is not None or len(best.split()) > len(e.label.split()):
                 e.label = best
         e.aliases = {a for a in (_strip_possessive(x) for x in e.aliases) if a and a != e.label}

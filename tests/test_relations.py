@@ -1,0 +1,147 @@
+"""Relations: (sentence, exact relations) per property, the traps that must give nothing,
+the seed article's exact facts, and a ninth property added by an ontology edit alone.
+Sentences are written for these tests; their people and companies are invented."""
+from __future__ import annotations
+
+import shutil
+from pathlib import Path
+
+import pytest
+
+from conftest import FIXED_TIME, ROOT, SAMPLE
+
+pytestmark = pytest.mark.slow
+
+A, K = "Ada Voss", "Karl Ebert"
+
+CASES = {
+    "advises": [
+        ("White House adviser Mara Quill said the tariffs would stay.", {("Mara Quill", "advises", "White House")}),
+        ("Tom Reyes, the chief aide to Senator Lou Banner, spoke on Friday.", {("Tom Reyes", "advises", "Lou Banner")}),
+        ("Peter Lang, an adviser to Chancellor Eva Brandt, spoke to reporters.",
+         {("Peter Lang", "advises", "Eva Brandt")}),
+        ("Nora Blake denied advising Governor Sam Ortiz on the deal.", set()),
+        ("Nora Blake has never been an adviser to Karl Ebert.", set()),
+    ],
+    "criticizes": [
+        (f"Senator {A} condemned {K} over the budget.", {(A, "criticizes", K)}),
+        (f"{K} was sharply criticized by {A} on Monday.", {(A, "criticizes", K)}),
+        (f'"{K} has made a grave mistake," {A} said.', {(A, "criticizes", K)}),
+        (f"Ruth Amos said that {K}'s decision was a mistake.", {("Ruth Amos", "criticizes", K)}),
+        (f"{A} accused {K} of lying.", {(A, "criticizes", K)}),
+        (f"{A} would criticize {K} if the bill failed.", set()),
+        (f"{A} stopped short of criticizing {K}.", set()),
+        (f'"We would condemn {K} if he resigned," {A} said.', set()),
+    ],
+    "listedOn": [
+        ("The Commerce Department added Orbix Micro to the Entity List on Tuesday.",
+         {("Orbix Micro", "listedOn", "Entity List")}),
+        ("The department placed Delta Arc and Sunfield Optics on the Entity List.",
+         {("Delta Arc", "listedOn", "Entity List"), ("Sunfield Optics", "listedOn", "Entity List")}),
+        ("Orbix Micro remains on the SDN List.",
+         {("Orbix Micro", "listedOn", "SDN List")}),
+        ("Orbix Micro was removed from the Entity List.", set()),
+        ("If Orbix Micro were added to the Entity List, prices would rise.", set()),
+    ],
+    "worksFor": [
+        ("Brightwave Analytics has hired Omar Finch as chief technology officer.",
+         {("Omar Finch", "worksFor", "Brightwave Analytics")}),
+        ("Lena Torres joins Calder Freight as general counsel.", {("Lena Torres", "worksFor", "Calder Freight")}),
+        ("Helix Pay has named Ruth Amos as its new CISO.", {("Ruth Amos", "worksFor", "Helix Pay")}),
+        ("Ruth Amos is a senior fellow at the Brookings Institution.",
+         {("Ruth Amos", "worksFor", "Brookings Institution")}),
+    ],
+    "headOf": [
+        ("Treasury Secretary Dana Kerr said the plan was sound.", {("Dana Kerr", "headOf", "Treasury Department")}),
+        ("Ivo Marsh, chief executive of Calder Freight, said profits rose.", {("Ivo Marsh", "headOf", "Calder Freight")}),
+        ("Calder Freight's chief executive, Ivo Marsh, said profits rose.", {("Ivo Marsh", "headOf", "Calder Freight")}),
+        ("Helix Pay promoted Ruth Amos to President.", {("Ruth Amos", "headOf", "Helix Pay")}),
+        ("Kasper Lund, who heads the Danish shipping group Nordlys Line, said rates would fall.",
+         {("Kasper Lund", "headOf", "Nordlys Line"), ("Nordlys Line", "basedIn", "Denmark")}),
+        ("Former chief executive Ivo Marsh of Calder Freight spoke at the meeting.", set()),
+    ],
+    "memberOf": [
+        (f"Sen. {A} (R-Ohio) spoke on the Senate floor.", {(A, "memberOf", "Republicans"), (A, "memberOf", "Senate")}),
+        ("Labour MP Tom Hale asked a question.", {("Tom Hale", "memberOf", "Labour")}),
+        (f"{A}, a Florida Democrat, voted no.", {(A, "memberOf", "Democrats")}),
+        (f"Senate Republicans like {A} and Ben Cray opposed the bill.",
+         {(A, "memberOf", "Republicans"), (A, "memberOf", "Senate"),
+          ("Ben Cray", "memberOf", "Republicans"), ("Ben Cray", "memberOf", "Senate")}),
+    ],
+    "basedIn": [
+        ("Shenzhen-based Orbix Micro makes sensors.", {("Orbix Micro", "basedIn", "Shenzhen")}),
+        ("Calder Freight, which is headquartered in Rotterdam, cut jobs.", {("Calder Freight", "basedIn", "Rotterdam")}),
+        ("The German carmaker Voltwerk cut jobs.", {("Voltwerk", "basedIn", "Germany")}),
+    ],
+    "meetsWith": [
+        (f"{A} met {K} in Berlin on Monday.", {(A, "meetsWith", K)}),
+        (f"Talks between {A} and {K} ended without a deal.", {(A, "meetsWith", K)}),
+        (f"{A} held a call with {K} on Tuesday.", {(A, "meetsWith", K)}),
+        (f"{A} did not meet {K}.", set()),
+        (f"{A} denied that she had met {K}.", set()),
+        (f"{A} could meet {K} if talks resume.", set()),
+    ],
+}
+
+
+def triples(extraction) -> set[tuple[str, str, str]]:
+    return {(r.subject.label, r.prop, r.object.label) for r in extraction.relations}
+
+
+@pytest.mark.parametrize("text, expected", [pytest.param(t, e, id=f"{p}:{t[:40]}")
+                                            for p, cases in CASES.items() for t, e in cases])
+def test_relations(extract_one, text, expected):
+    assert triples(extract_one(text)) == expected
+
+
+def test_relations_carry_evidence_confidence_and_rule(extract_one):
+    text = f"It rained. {A} met {K} in Berlin on Monday. Nothing else happened."
+    (r,) = extract_one(text).relations
+    assert text[r.start:r.end] == f"{A} met {K} in Berlin on Monday."
+    assert 0 < r.confidence <= 1 and r.rule == "verb-active"
+
+
+def test_pronoun_resolves_only_to_an_unambiguous_antecedent(extract_one):
+    one = extract_one(f"{A} arrived in Berlin. She met {K} on Monday.")
+    assert triples(one) == {(A, "meetsWith", K)}
+
+
+def test_seed_article_relations(extractor):
+    """The worked example: every required fact of the gold annotation, and nothing false."""
+    from kgingest.sources import read_text
+
+    x = next(extractor.extract([read_text(str(SAMPLE))]))
+    assert triples(x) == {
+        ("Larry Kudlow", "advises", "Donald Trump"), ("Larry Kudlow", "advises", "White House"),
+        ("Marco Rubio", "criticizes", "Donald Trump"), ("Huawei", "listedOn", "Entity List"),
+        ("Wilbur Ross", "headOf", "Commerce Department"), ("Ted Cruz", "memberOf", "Senate"),
+        ("Marco Rubio", "memberOf", "Senate"), ("Ted Cruz", "memberOf", "Republicans"),
+        ("Marco Rubio", "memberOf", "Republicans"), ("Huawei", "basedIn", "China"),
+        ("Donald Trump", "meetsWith", "Xi"), ("Adam Robertson", "worksFor", "TP-Link"),
+        ("Alex Mosher", "headOf", "Armis"), ("David Cross", "worksFor", "Atlassian"),
+    }
+    advice = next(r for r in x.relations if (r.subject.label, r.object.label) == ("Larry Kudlow", "Donald Trump"))
+    assert x.document.text[advice.start:advice.end].startswith("The senior Trump aide told")
+
+
+def test_a_ninth_property_is_an_ontology_edit(tmp_path: Path):
+    """`praises` with its trigger verbs, in a copy of the ontology: no Python changes."""
+    from kgingest.pipeline import Extractor
+    from kgingest.sources import Document
+
+    onto = tmp_path / "ontologies"
+    shutil.copytree(ROOT / "ontologies", onto, ignore=shutil.ignore_patterns("__init__.py", "__pycache__"))
+    (onto / "praises.ttl").write_text("""
+@prefix kg: <https://w3id.org/kgingest/ontology#> .
+@prefix owl: <http://www.w3.org/2002/07/owl#> .
+@prefix rdfs: <http://www.w3.org/2000/01/rdf-schema#> .
+kg:praises a owl:ObjectProperty ;
+    rdfs:label "praises"@en ;
+    rdfs:domain kg:Person ;
+    rdfs:range kg:Agent ;
+    kg:verbTrigger "praise", "laud", "commend", "hail" .
+""", encoding="utf-8")
+    x = next(Extractor(ontology_paths=[onto], generated_at=FIXED_TIME).extract(
+        [Document(id="t", text=f"{A} praised {K} for his courage. {A} did not praise Tom Hale.")]))
+    assert triples(x) == {(A, "praises", K)}
+    assert ("https://w3id.org/kgingest/ontology#praises" in {str(p) for p in x.graph.predicates()})
