@@ -7,7 +7,8 @@ Both are thin adapters over the library and are announced through entry points i
   ``nlp.add_pipe("kgingest")`` on an English pipeline with ``ner`` and ``parser``, every
   Doc carries ``doc._.kg_entities`` (:class:`kgingest.entities.Entities`) and
   ``doc._.kg_relations`` (a list of :class:`kgingest.relations.Relation`), the very objects
-  the ``kgingest extract`` command turns into RDF.
+  the ``kgingest extract`` command turns into RDF. Both read ``doc._.kg`` (:class:`Found`),
+  which msgpack carries across processes and into DocBins.
 * ``rdf.plugins.parser``: ``kgingest`` -> :class:`KgIngestParser`. Text in, the triples of
   ``kgingest extract`` out: ``rdflib.Graph().parse("article.txt", format="kgingest")``.
 
@@ -16,28 +17,97 @@ Both are thin adapters over the library and are announced through entry points i
 >>> nlp.add_pipe("kgingest")                                         # doctest: +SKIP
 >>> doc = nlp("Atlassian named David Cross as its new CISO.")        # doctest: +SKIP
 >>> [(e.label, e.cls) for e in doc._.kg_entities.items]               # doctest: +SKIP
-[('Atlassian', 'Company'), ('David Cross', 'Person')]
+[('David Cross', 'Person'), ('Atlassian', 'Company')]
+>>> [(r.subject.label, r.prop, r.object.label) for r in doc._.kg_relations]  # doctest: +SKIP
+[('David Cross', 'worksFor', 'Atlassian')]
 """
 from __future__ import annotations
 
+import dataclasses
 import shutil
 from datetime import datetime
 from pathlib import Path
-from typing import Any, Optional
+from typing import TYPE_CHECKING, Any, Optional
 
 from rdflib.graph import DATASET_DEFAULT_GRAPH_ID, Graph
 from rdflib.parser import FileInputSource, InputSource, Parser, URLInputSource
 from spacy.language import Language
 from spacy.tokens import Doc
+from srsly import msgpack_decoders, msgpack_encoders
 
 # nlp registers the "kgingest_paragraphs" component: a saved pipeline that contains it
 # loads wherever spaCy imports this module through the entry point.
 from . import nlp as kgnlp
 from . import ontology
 
-for _attr in ("kg_entities", "kg_relations"):
+if TYPE_CHECKING:
+    from .entities import Entities
+    from .relations import Relation
+
+
+@dataclasses.dataclass
+class Found:
+    """What the component found in one Doc (``doc._.kg``): entities and the relations
+    between them. Relations refer to the very Entity objects of ``entities.items``."""
+
+    entities: "Entities"
+    relations: list["Relation"]
+
+
+def _get(field: str):
+    return lambda doc: getattr(doc._.kg, field) if doc._.kg is not None else None
+
+
+if not Doc.has_extension("kg"):
+    Doc.set_extension("kg", default=None)
+for _attr, _field in (("kg_entities", "entities"), ("kg_relations", "relations")):
     if not Doc.has_extension(_attr):
-        Doc.set_extension(_attr, default=None)
+        Doc.set_extension(_attr, getter=_get(_field))
+
+# Docs carry ``doc._.kg`` through msgpack (nlp.pipe(n_process=...), Doc.to_bytes,
+# DocBin(store_user_data=True)) as plain lists: no pickle, so loading a DocBin runs no code.
+MSGPACK_KEY = "__kgingest_found__"
+
+
+def encode_found(obj: Any, chain=None) -> Any:
+    """srsly msgpack encoder for :class:`Found`: every dataclass field, entities by index."""
+    if not isinstance(obj, Found):
+        return obj if chain is None else chain(obj)
+    items = obj.entities.items
+    index = {id(e): i for i, e in enumerate(items)}
+
+    def entity(e) -> dict:
+        out = {f.name: getattr(e, f.name) for f in dataclasses.fields(e)}
+        out["aliases"] = sorted(e.aliases)
+        out["mentions"] = [dataclasses.asdict(m) for m in e.mentions]
+        return out
+
+    def relation(r) -> dict:
+        out = {f.name: getattr(r, f.name) for f in dataclasses.fields(r)}
+        out["subject"], out["object"] = index[id(r.subject)], index[id(r.object)]
+        return out
+
+    return {MSGPACK_KEY: 1, "entities": [entity(e) for e in items],
+            "at_token": [[t, index[id(e)]] for t, e in obj.entities.at_token.items()],
+            "relations": [relation(r) for r in obj.relations]}
+
+
+def decode_found(obj: Any, chain=None) -> Any:
+    """srsly msgpack decoder for :class:`Found`."""
+    if not (isinstance(obj, dict) and obj.get(MSGPACK_KEY) == 1):
+        return obj if chain is None else chain(obj)
+    from .entities import Entities, Entity, Mention
+    from .relations import Relation
+
+    items = [Entity(**{**e, "aliases": set(e["aliases"]), "mentions": [Mention(**m) for m in e["mentions"]]})
+             for e in obj["entities"]]
+    relations = [Relation(**{**r, "subject": items[r["subject"]], "object": items[r["object"]]})
+                 for r in obj["relations"]]
+    return Found(Entities(items, {t: items[i] for t, i in obj["at_token"]}), relations)
+
+
+msgpack_encoders.register("kgingest", func=encode_found)
+msgpack_decoders.register("kgingest", func=decode_found)
 
 ONTOLOGY_DIR = "ontology"   # sub-folder of the component's folder in nlp.to_disk
 
@@ -61,8 +131,7 @@ class KgIngest:
         from . import entities, relations
 
         found = entities.find(doc, self.onto)
-        doc._.kg_entities = found
-        doc._.kg_relations = relations.find(doc, found, self.onto)
+        doc._.kg = Found(found, relations.find(doc, found, self.onto))
         return doc
 
     # The ontology travels with the pipeline: nlp.to_disk copies the files it was read
@@ -110,7 +179,7 @@ def add_helpers(nlp: Language, onto: ontology.Ontology) -> None:
 
 @Language.factory(
     "kgingest",
-    assigns=["doc._.kg_entities", "doc._.kg_relations"],
+    assigns=["doc._.kg", "doc._.kg_entities", "doc._.kg_relations"],
     requires=["doc.ents", "doc.sents", "token.dep"],
     default_config={"ontology": None, "helpers": True},
 )
@@ -189,12 +258,12 @@ def _documents(source: InputSource, doc_id: str | None) -> list:
     from .sources import Document, InputError, decode, read_all
 
     name = getattr(getattr(source, "file", None), "name", None)
-    if isinstance(source, FileInputSource) and isinstance(name, str) and Path(name).is_file() and doc_id is None:
+    if isinstance(source, FileInputSource) and isinstance(name, str) and Path(name).is_file():
         docs = []
         for item in read_all([name]):
             if isinstance(item, InputError):
                 raise item
-            docs.append(item)
+            docs.append(dataclasses.replace(item, id=doc_id) if doc_id else item)
         return docs
     stream = source.getByteStream()
     if stream is not None:

@@ -100,14 +100,25 @@ class RdfSource:
     def __init__(self, data: Dataset):
         self.data = data
 
+    def _query(self, sparql: str):
+        from pyparsing import ParseException
+
+        try:
+            return self.data.query(sparql)
+        except ParseException as e:
+            raise SyntaxError(f"invalid SPARQL query: {e}") from None
+
     def select(self, sparql: str) -> list[dict[str, str | None]]:
-        result = self.data.query(sparql)
+        result = self._query(sparql)
         names = [str(v) for v in result.vars]
         return [{n: (None if row[i] is None else str(row[i])) for i, n in enumerate(names)} for row in result]
 
     def construct(self, sparql: str) -> Graph:
+        result = self._query(sparql)
+        if result.type != "CONSTRUCT":
+            raise PictureError(f"--sparql needs a CONSTRUCT query, not {result.type}")
         out = Graph()
-        for t in self.data.query(sparql):
+        for t in result:
             out.add(t)
         return out
 
@@ -128,6 +139,8 @@ class StoreSource:
 
         out = Graph()
         triples = self.sink.query(sparql)
+        if not isinstance(triples, list):
+            raise PictureError("--sparql needs a CONSTRUCT query")
         if triples:
             out.parse(data=ox.serialize(triples, format=ox.RdfFormat.N_TRIPLES), format="nt")
         return out
@@ -183,7 +196,7 @@ def find_document(source: Source, doc: str | None) -> str:
     return str(rows[0]["doc"])
 
 
-def _nodes(source: Source, rows: list[dict], onto: Ontology) -> dict[str, Node]:
+def _nodes(rows: list[dict], onto: Ontology) -> dict[str, Node]:
     nodes: dict[str, Node] = {}
     by_iri = {str(c.iri): name for name, c in onto.classes.items()}
     for r in rows:
@@ -230,7 +243,7 @@ def document_picture(source: Source, doc_iri: str, onto: Ontology) -> Picture:
         FILTER(STRSTARTS(STR(?st), {prefix}))
         OPTIONAL {{ ?st kg:confidence ?conf }} OPTIONAL {{ ?st prov:wasDerivedFrom/nif:anchorOf ?text }}
     }}""")
-    nodes = _nodes(source, ents, onto)
+    nodes = _nodes(ents, onto)
     edges = _edges(rels, onto)
     _add_missing(source, nodes, edges, onto)
     meta = source.select(PREFIXES + f"""SELECT ?id ?title WHERE {{
@@ -271,7 +284,7 @@ def _lookup(source: Source, iris: Iterable[str], onto: Ontology) -> dict[str, No
         VALUES ?e {{ {values} }}
         OPTIONAL {{ ?e rdfs:label ?label }} OPTIONAL {{ ?e a ?type }} OPTIONAL {{ ?e skos:altLabel ?alias }}
     }}""")
-    return _nodes(source, rows, onto)
+    return _nodes(rows, onto)
 
 
 def _add_missing(source: Source, nodes: dict[str, Node], edges: list[Edge], onto: Ontology) -> None:
@@ -399,15 +412,13 @@ def render(picture: Picture, output: str | Path, onto: Ontology | None = None) -
     g = to_dot(picture, onto)
     if suffix == ".dot":
         return g.source.encode("utf-8")
+    import graphviz
+
     try:
         data = g.pipe(format=GRAPHVIZ_FORMATS.get(suffix, "svg"))
-    except Exception as e:  # graphviz.ExecutableNotFound, CalledProcessError: say what to install
-        import graphviz
-
-        if isinstance(e, graphviz.ExecutableNotFound):
-            raise PictureError("Graphviz's 'dot' is not installed (Debian/Ubuntu: apt-get install graphviz; "
-                               "macOS: brew install graphviz); '.dot' output works without it") from None
-        raise
+    except graphviz.ExecutableNotFound:
+        raise PictureError("Graphviz's 'dot' is not installed (Debian/Ubuntu: apt-get install graphviz; "
+                           "macOS: brew install graphviz); '.dot' output works without it") from None
     if suffix == ".html":
         return html_page(picture, data.decode("utf-8"), onto).encode("utf-8")
     return data

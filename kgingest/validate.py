@@ -165,10 +165,10 @@ def validate_graph(graph: Graph, *, ontology_paths: Iterable[str | Path] = (), s
         out.append(Violation(
             focus=short(focus),
             message=shorten(str(message)) if message is not None else f"fails {short(component)}",
-            path=short(path) if path is not None and not isinstance(path, (Literal,)) and isinstance(path, URIRef) else None,
+            path=short(path) if isinstance(path, URIRef) else None,
             value=short(value) if value is not None else None,
             label=str(label) if label is not None else None,
-            severity=short(results.value(result, SH.resultSeverity)).removeprefix("<http://www.w3.org/ns/shacl#").rstrip(">"),
+            severity=str(results.value(result, SH.resultSeverity)).rsplit("#", 1)[-1],
             shape=short(results.value(result, SH.sourceShape)),
             graph=name,
         ))
@@ -215,6 +215,9 @@ def validate_files(paths: Iterable[str | Path], *, ontology_paths: Iterable[str 
 
     Raises ``FileNotFoundError`` or ``SyntaxError`` (with the file name) for unreadable input.
     """
+    from xml.sax import SAXException
+
+    from rdflib.exceptions import ParserError
     from rdflib.util import guess_format
 
     report = Report()
@@ -226,7 +229,7 @@ def validate_files(paths: Iterable[str | Path], *, ontology_paths: Iterable[str 
         data = Dataset()
         try:
             data.parse(p, format=fmt)
-        except Exception as e:  # rdflib's parsers raise many types; name the file and go on up
+        except (SyntaxError, ValueError, ParserError, SAXException) as e:  # what rdflib's parsers raise
             raise SyntaxError(f"{p}: not readable as {fmt}: {e}") from None
         part = validate_data(data, ontology_paths=ontology_paths, source=str(p))
         report.graphs += part.graphs
