@@ -9,6 +9,7 @@ from __future__ import annotations
 
 import hashlib
 from datetime import datetime, timezone
+from decimal import Decimal
 from urllib.parse import quote
 
 from rdflib import RDF, RDFS, SKOS, XSD, Graph, Literal, Namespace, URIRef
@@ -137,7 +138,8 @@ def document_graph(
             add((node, NIF.endIndex, Literal(span.end_char)))
             add((node, NIF.anchorOf, Literal(span.text)))
             add((node, NIF.referenceContext, context))
-            add((node, NIF.sentence, sentence(span.sent.start_char, span.sent.end_char)))
+            # the sentence(s) the mention lies in: the parser may split inside a name
+            add((node, NIF.sentence, sentence(span[0].sent.start_char, span[-1].sent.end_char)))
             add((node, ITSRDF.taIdentRef, e))
 
     for r in relations:
@@ -149,7 +151,7 @@ def document_graph(
         add((st, RDF.subject, s))
         add((st, RDF.predicate, p))
         add((st, RDF.object, o))
-        add((st, KG.confidence, Literal(round(r.confidence, 2), datatype=XSD.decimal)))
+        add((st, KG.confidence, Literal(Decimal(f"{r.confidence:.2f}"), datatype=XSD.decimal)))
         add((st, KG.rule, Literal(r.rule)))
         add((st, PROV.wasDerivedFrom, sentence(r.start, r.end)))
         add((st, PROV.wasGeneratedBy, run))

@@ -85,11 +85,19 @@ def _build(model: str, onto: Ontology) -> Language:
         raise ModelError(f"spaCy pipeline {model!r} is not installed (pip install it; kgingest never downloads models)") from None
     if "ner" not in nlp.pipe_names or "parser" not in nlp.pipe_names:
         raise ModelError(f"spaCy pipeline {model!r} needs both 'ner' and 'parser' components")
-    nlp.add_pipe("kgingest_paragraphs", before="parser")
-    ruler = nlp.add_pipe("entity_ruler", name="kgingest_ruler", before="ner",
-                         config={"phrase_matcher_attr": "ORTH", "validate": False})
-    ruler.add_patterns(ruler_patterns(onto))
+    add_helpers(nlp, onto)
     return nlp
+
+
+def add_helpers(nlp: Language, onto: Ontology) -> None:
+    """Add the paragraph splitter and the ontology's entity ruler unless the pipeline has them
+    (a pipeline saved with the kgingest component already does)."""
+    if "kgingest_paragraphs" not in nlp.pipe_names:
+        nlp.add_pipe("kgingest_paragraphs", before="parser")
+    if "kgingest_ruler" not in nlp.pipe_names:
+        ruler = nlp.add_pipe("entity_ruler", name="kgingest_ruler", before="ner",
+                             config={"phrase_matcher_attr": "ORTH", "validate": False})
+        ruler.add_patterns(ruler_patterns(onto))
 
 
 def load(onto: Ontology, model: str = DEFAULT_MODEL) -> Language:

@@ -169,12 +169,7 @@ def add_helpers(nlp: Language, onto: ontology.Ontology) -> None:
             f"the kgingest component needs an English pipeline with 'parser' and 'ner' before it "
             f"(missing: {', '.join(missing)}; pipeline: {nlp.pipe_names}); "
             "or add it with config={'helpers': False} to run on the Doc as it comes")
-    if "kgingest_paragraphs" not in nlp.pipe_names:
-        nlp.add_pipe("kgingest_paragraphs", before="parser")
-    if "kgingest_ruler" not in nlp.pipe_names:
-        ruler = nlp.add_pipe("entity_ruler", name="kgingest_ruler", before="ner",
-                             config={"phrase_matcher_attr": "ORTH", "validate": False})
-        ruler.add_patterns(kgnlp.ruler_patterns(onto))
+    kgnlp.add_helpers(nlp, onto)
 
 
 @Language.factory(

@@ -148,7 +148,6 @@ def validate_graph(graph: Graph, *, ontology_paths: Iterable[str | Path] = (), s
     """Validate one document graph (or a union of them) with the shapes and the ontology."""
     import pyshacl
 
-    graph = _as_parsed(graph)
     conforms, results, _ = pyshacl.validate(
         graph, shacl_graph=shapes_graph(shapes), ont_graph=ontology_graph(tuple(str(p) for p in ontology_paths)),
         inference="none", advanced=False, allow_warnings=True)
@@ -173,21 +172,6 @@ def validate_graph(graph: Graph, *, ontology_paths: Iterable[str | Path] = (), s
             graph=name,
         ))
     return sorted(out, key=lambda v: (v.graph or "", v.focus, v.message, v.value or ""))
-
-
-def _as_parsed(graph: Graph) -> Graph:
-    """The graph as a reader of its serialization sees it: every literal rebuilt from its
-    lexical form. (rdflib keeps the Python value a literal was made from, so
-    ``Literal(0.8, datatype=XSD.decimal)`` holds a float, which pySHACL's sh:datatype
-    check rejects although "0.8" is a valid xsd:decimal.)"""
-    if not any(isinstance(o, Literal) and o.datatype for o in graph.objects()):
-        return graph
-    out = Graph(identifier=graph.identifier)
-    for s, p, o in graph:
-        if isinstance(o, Literal) and o.datatype:
-            o = Literal(str(o), datatype=o.datatype)
-        out.add((s, p, o))
-    return out
 
 
 def document_graphs(data: Graph) -> list[Graph]:

@@ -227,11 +227,6 @@ def test_golden_outputs_conform(path):
 
 
 DEV_TEXTS = sorted(DEV.glob("*.txt")) if DEV.is_dir() else []
-KNOWN_BAD = {
-    # "By Nadia Rahimi\n\nNadia Rahimi is ...": the parser ends a sentence after "Nadia", and
-    # the mention "Nadia Rahimi" (87,99) is emitted with the sentence 87,92, which it overruns.
-    "dev-oped-sdn-delisting-critics": "mention crosses a sentence boundary (entities/emit)",
-}
 
 
 @pytest.fixture(scope="module")
@@ -246,8 +241,7 @@ def dev_graphs() -> dict[str, Graph]:
 
 @pytest.mark.slow
 @pytest.mark.parametrize("name", [
-    pytest.param(p.stem, marks=[pytest.mark.xfail(reason=KNOWN_BAD[p.stem])] if p.stem in KNOWN_BAD else [])
-    for p in DEV_TEXTS] or [pytest.param(None, marks=pytest.mark.skip(reason=f"no dev corpus at {DEV}"))])
+    p.stem for p in DEV_TEXTS] or [pytest.param(None, marks=pytest.mark.skip(reason=f"no dev corpus at {DEV}"))])
 def test_dev_corpus_output_conforms(dev_graphs, name):
     lines = [v.describe() for v in validate_graph(dev_graphs[name])]
     assert not lines, "\n".join(lines)
