@@ -162,7 +162,8 @@ def _clean(span: Span, onto: Ontology) -> Span | None:
     if start >= end:
         return None
     while span.label_ == "PERSON" and end + 1 < len(doc) and doc[end].text == "-" and not doc[end - 1].whitespace_ \
-            and not doc[end].whitespace_ and doc[end + 1].is_alpha and doc[end + 1].is_lower:
+            and not doc[end].whitespace_ and doc[end + 1].is_alpha and doc[end + 1].is_lower \
+            and doc[end + 1].pos_ not in {"VERB", "ADJ", "ADV"}:
         end += 2        # "Han Tae" + "-gyu": NER stops at the hyphen of a Korean given name
     out = doc[start:end]
     text = out.text
@@ -352,8 +353,9 @@ def mentions(doc: Doc, onto: Ontology) -> list[tuple[Mention, str, str | None]]:
             if label == "ORG" and span.start > seg.start and doc[span.start - 1].lower_ in _role_words(onto):
                 label = "PERSON"        # "Trade Representative Anjali Deshpande"
             cls, canon = classify(span, label, onto, lex)
-            if cls is None:
-                continue
+            if cls is None or (canon == GUESS and len(span) == 1 and span.end < len(doc)
+                               and doc[span.end].lower_ in _role_words(onto)):
+                continue    # "Trade Commissioner X": a word of the title, not an organisation
             if canon == GUESS and len(span) > 1 and _titled(span, onto):
                 cls, canon = "Person", None
             out.append((Mention(span.start, span.end, span.text, label), cls, canon))
@@ -485,7 +487,7 @@ def find(doc: Doc, onto: Ontology) -> Entities:
         core = lex.strip_country(m.text)
         n = normalize(core)
         key_words = " ".join(sorted(w for w in n.split() if w not in CONNECTORS))
-        target = by_key.get(f"{cls}/{n}") or by_key.get(f"~{cls}/{key_words}") or _short_form_of(core, order, onto)
+        target = by_key.get(f"{cls}/{n}") or by_key.get(f"~{cls}/{key_words}") or _short_form_of(core, cls, order, onto)
         if target is not None:
             target.mentions.append(m)
             target.aliases.add(m.text)
@@ -648,7 +650,7 @@ def _cue_words(onto: Ontology) -> set[str]:
     return cues
 
 
-def _abbreviates(short: str, long: str, onto: Ontology) -> bool:
+def _abbreviates(short: str, long: str, onto: Ontology, long_cls: str = "", short_cls: str = "") -> bool:
     """Is `short` a short form of the organisation name `long`: its acronym, its first
     words when the rest is only class cue words ("Korvex" of "Korvex Semiconductor",
     "House" of "House of Commons"), or its last word when that is a cue word
@@ -661,12 +663,16 @@ def _abbreviates(short: str, long: str, onto: Ontology) -> bool:
     cues = _cue_words(onto)
     if long_words[:len(words)] == words and all(w.lower() in cues for w in long_words[len(words):]):
         return True
+    if long_cls == "Company" and short_cls not in {"Person", "Place", "Country"} and len(words) == 1 \
+            and long_words[0] == short:
+        return True     # "Orbix" of "Orbix Micro": companies go by their first word
     return len(words) == 1 and long_words[-1] == short and short.lower() in cues
 
 
-def _short_form_of(core: str, order: list[Entity], onto: Ontology) -> Entity | None:
+def _short_form_of(core: str, cls: str, order: list[Entity], onto: Ontology) -> Entity | None:
     """The one longer organisation that this name abbreviates."""
-    hits = [e for e in order if e.cls not in {"Person", "Country", "Place"} and _abbreviates(core, e.label, onto)]
+    hits = [e for e in order if e.cls not in {"Person", "Country", "Place"}
+            and _abbreviates(core, e.label, onto, e.cls, cls)]
     return hits[0] if len(hits) == 1 else None
 
 

@@ -265,8 +265,8 @@ def _phrase_lemmas(tok: Token) -> set[str]:
 # How far up the tree a word of the clause above still reaches (see `blocked`).
 NOUN_LINKS = {"dobj", "appos", "attr", "oprd", "compound", "nsubj", "nsubjpass", "amod", "poss", "pobj", "prep"}
 NEGATION_PASSES = {"ccomp", "xcomp"} | NOUN_LINKS
+BLOCKING_PASSES = NEGATION_PASSES | {"pcomp", "acl", "relcl"}
 HEDGE_PASSES = NEGATION_PASSES | {"conj", "advcl", "pcomp"}
-BLOCKING_PASSES = HEDGE_PASSES | {"relcl", "acl"}
 
 
 def blocked(tok: Token, ctx: Context, phrase: bool = False) -> str | None:
@@ -279,7 +279,7 @@ def blocked(tok: Token, ctx: Context, phrase: bool = False) -> str | None:
     """
     negation, hedge, blocking = ctx.words("negation"), ctx.words("hedge"), ctx.words("blockingVerb")
     leave = ctx.words("leaveVerb")
-    neg_on = hedge_on = True
+    neg_on = hedge_on = block_on = True
     for depth, t in enumerate(_ancestors(tok, 1 if phrase else 6)):
         for c in t.children:
             if neg_on and (c.dep_ == "neg" or (c.dep_ in {"advmod", "det", "preconj"} and c.lower_ in negation)):
@@ -288,14 +288,15 @@ def blocked(tok: Token, ctx: Context, phrase: bool = False) -> str | None:
                 return "hypothetical"
             if hedge_on and c.dep_ == "mark" and c.lower_ in hedge and t.pos_ in {"VERB", "AUX"}:
                 return "hypothetical"
-        if depth and _phrase_lemmas(t) & blocking:
+        if depth and block_on and _phrase_lemmas(t) & blocking:
             return "denied"
-        if _phrase_lemmas(t) & leave and t.tag_ in {"VBD", "VBN"}:
+        if block_on and _phrase_lemmas(t) & leave and t.tag_ in {"VBD", "VBN"}:
             return "former"
-        if t.dep_ not in BLOCKING_PASSES:
-            break
         neg_on = neg_on and t.dep_ in NEGATION_PASSES
         hedge_on = hedge_on and t.dep_ in HEDGE_PASSES
+        block_on = block_on and t.dep_ in BLOCKING_PASSES
+        if not (neg_on or hedge_on or block_on):
+            break
     return None
 
 
