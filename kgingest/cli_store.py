@@ -11,13 +11,14 @@ import json
 import logging
 import sys
 from collections.abc import Callable
-from datetime import datetime, timezone
 from typing import Any, TextIO
 
 import click
 
 from .ingest import Summary
+from .pipeline import DEFAULT_BATCH_SIZE
 from .query_format import FORMATS, display_prefixes, write_results
+from .sources import DEFAULT_MAX_CHARS, INPUT_FORMATS, scan
 from .store import Sink, open_store
 
 TARGET_HELP = ("Embedded store folder, or the http(s) URL of a SPARQL 1.1 server "
@@ -57,12 +58,13 @@ def _open(target: str | None, query_endpoint: str | None, update_endpoint: str |
 
 
 def _reporter(quiet: bool) -> Callable[[str, str, str], None]:
+    """Per-document lines on stderr: ``added     path (700 triples)``, ``failed    path: why``."""
+
     def report(action: str, document: str, detail: str) -> None:
-        if quiet and action != "failed":
-            return
-        separator = ": " if action == "failed" else " "
-        suffix = (f"{separator}{detail}" if action == "failed" else f" ({detail})") if detail else ""
-        click.echo(f"{action:<9} {document}{suffix}", err=True)
+        if action == "failed":
+            click.echo(f"failed    {document}: {detail}", err=True)
+        elif not quiet:
+            click.echo(f"{action:<9} {document}" + (f" ({detail})" if detail else ""), err=True)
     return report
 
 
@@ -71,7 +73,7 @@ def _finish(summary: Summary, as_json: bool) -> None:
     if summary.stopped:
         _fail(f"stopped: {summary.stopped}")
     click.echo(json.dumps(summary.as_dict()) if as_json else summary.line())
-    sys.exit(1 if summary.failed else 0)
+    sys.exit(1 if summary.failed or summary.stopped else 0)
 
 
 class _EchoHandler(logging.Handler):
@@ -98,32 +100,44 @@ def _setup_logging() -> None:
 @click.option("-m", "--model", default=None, help="Any installed spaCy English pipeline.")
 @click.option("--ontology", "ontology_paths", multiple=True, type=click.Path(exists=True),
               help="Ontology folder or .ttl file(s) instead of the bundled one.")
+@click.option("--input-format", type=click.Choice(INPUT_FORMATS),
+              help="Read every input as this instead of going by suffix (stdin: text unless given).")
+@click.option("--glob", "globs", multiple=True, metavar="PATTERN",
+              help="Files to take from folders; repeatable [default: *.txt *.html *.htm *.jsonl *.ndjson].")
+@click.option("-j", "--workers", type=click.IntRange(min=1), default=1, show_default=True,
+              help="Worker processes for the extraction (one per core is best).")
+@click.option("--batch-size", type=click.IntRange(min=1), default=DEFAULT_BATCH_SIZE, show_default=True,
+              help="Documents per nlp.pipe batch and per worker task.")
+@click.option("--max-chars", type=click.IntRange(min=1), default=DEFAULT_MAX_CHARS, show_default=True,
+              help="Longest document accepted.")
 def ingest_command(inputs: tuple[str, ...], target: str | None, query_endpoint: str | None,
                    update_endpoint: str | None, gsp_endpoint: str | None, force: bool, as_json: bool,
-                   quiet: bool, model: str | None, ontology_paths: tuple[str, ...]) -> None:
+                   quiet: bool, model: str | None, ontology_paths: tuple[str, ...], input_format: str | None,
+                   globs: tuple[str, ...], workers: int, batch_size: int, max_chars: int) -> None:
     """Extract INPUTS and store each document's graph; unchanged documents are skipped.
 
-    Each document goes into its own named graph (the document's IRI), replaced in one atomic
-    step when the document changed. Ends with one summary line; exit 1 if any document failed.
+    INPUTS are files (.txt, .html/.htm, .jsonl/.ndjson), folders (read recursively) or -
+    for stdin. Each document goes into its own named graph (the document's IRI), replaced
+    in one atomic step when the document changed. Ends with one summary line on stdout;
+    exit 1 if any document failed.
     """
+    from .cli import _run_time
     from .ingest import ingest
-    from .nlp import ModelError
+    from .nlp import DEFAULT_MODEL, ModelError
     from .pipeline import Extractor
-    from .sources import read_all
 
     _setup_logging()
+    run_time = _run_time()  # one prov:endedAtTime for the run: the "last ingest" query keys on it
     with _open(target, query_endpoint, update_endpoint, gsp_endpoint, read_only=False) as sink:
-        options: dict[str, Any] = {"ontology_paths": ontology_paths,
-                                   "generated_at": datetime.now(timezone.utc)}  # one time for the whole run
-        if model:
-            options["model"] = model
         try:
-            extractor = Extractor(**options)
+            extractor = Extractor(model or DEFAULT_MODEL, ontology_paths, run_time, max_chars=max_chars)
         except ModelError as err:
             _fail(str(err))
             sys.exit(2)
         try:
-            summary = ingest(read_all(list(inputs)), sink, extractor, force=force, report=_reporter(quiet))
+            items = scan(inputs, input_format=input_format, globs=globs, max_chars=max_chars)
+            summary = ingest(items, sink, extractor, force=force, report=_reporter(quiet), workers=workers,
+                             batch_size=batch_size)
         except (OSError, ValueError) as err:  # reading the stored keys failed: nothing was written
             summary = Summary(stopped=str(err))
             summary.fail(sink.location, str(err))

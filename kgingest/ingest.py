@@ -13,28 +13,12 @@ import time
 from collections.abc import Callable, Iterable, Iterator
 from dataclasses import asdict, dataclass, field
 from pathlib import Path
-from typing import Protocol
 
-from rdflib import Graph
-
-from .sources import Document, InputError
+from .pipeline import DEFAULT_BATCH_SIZE, Extractor, Rendered, WorkerError, run
+from .sources import Document, InputError, RawDocument
 from .store import Sink
 
 Report = Callable[[str, str, str], None]  # (action, document, detail)
-
-
-class ExtractionLike(Protocol):
-    document: Document
-    iri: str
-    graph: Graph
-
-
-class ExtractorLike(Protocol):
-    """What ingest needs from :class:`kgingest.pipeline.Extractor`."""
-
-    def document_iri(self, document: Document) -> str: ...
-    def content_key(self, document: Document) -> str: ...
-    def extract(self, documents: Iterable[Document]) -> Iterator[ExtractionLike]: ...
 
 
 @dataclass
@@ -75,54 +59,68 @@ def _quiet(action: str, document: str, detail: str) -> None:
     """The default report: say nothing."""
 
 
-def _name(document: Document) -> str:
-    """How reports name a document: the path it was read from, else its id."""
-    return document.path or document.id
+def _split(error: Exception) -> tuple[str, str]:
+    """(input, reason) of an InputError or ExtractionError, whose messages start with the input."""
+    name, _, reason = str(error).partition(": ")
+    return name, reason or name
 
 
-def ingest(items: Iterable[Document | InputError], sink: Sink, extractor: ExtractorLike, *,
-           force: bool = False, report: Report = _quiet) -> Summary:
+def ingest(items: Iterable[RawDocument | Document | InputError], sink: Sink, extractor: Extractor, *,
+           force: bool = False, report: Report = _quiet, workers: int = 1,
+           batch_size: int = DEFAULT_BATCH_SIZE) -> Summary:
     """Write the graph of every new or changed document; skip the unchanged ones.
 
-    ``force`` re-extracts and rewrites everything. A document whose write fails is counted
-    and reported, and the run goes on; it is picked up again next time because its stored
-    key (if any) is still the old one. Refused credentials or an unreachable server stop
-    the run at once (every later write would fail the same way): ``Summary.stopped`` says why.
+    Inputs come from :func:`kgingest.sources.scan` (or are Documents); only those whose
+    content key differs from the stored one reach the NLP, through :func:`kgingest.pipeline.run`
+    (``workers`` processes). ``force`` re-extracts and rewrites everything. A document that
+    cannot be read, extracted or written is counted and reported, and the run goes on; it
+    is picked up again next time, because its stored key (if any) is still the old one.
+    Refused credentials, an unreachable server or a dead worker stop the run at once
+    (everything after would fail the same way): ``Summary.stopped`` says why.
     """
     start = time.monotonic()
     summary = Summary()
     stored = sink.content_keys()
 
-    def changed() -> Iterator[Document]:
-        for item in items:
-            if isinstance(item, InputError):
-                name, _, why = str(item).partition(": ")
-                summary.fail(name, str(item))
-                report("failed", name, why)
-                continue
-            if not force and stored.get(extractor.document_iri(item)) == extractor.content_key(item):
-                summary.unchanged += 1
-                report("unchanged", _name(item), "")
-                continue
-            yield item
+    def fail(name: str, error: str) -> None:
+        summary.fail(name, error)
+        report("failed", name, error)
 
-    for extraction in extractor.extract(changed()):
-        name = _name(extraction.document)
-        try:
-            count = sink.replace_graph(extraction.iri, extraction.graph)
-        except (PermissionError, ConnectionError) as err:
-            summary.fail(name, str(err))
-            summary.stopped = str(err)
-            report("failed", name, str(err))
-            break
-        except (OSError, ValueError) as err:
-            summary.fail(name, str(err))
-            report("failed", name, str(err))
-            continue
-        action = "replaced" if extraction.iri in stored else "added"
-        setattr(summary, action, getattr(summary, action) + 1)
-        summary.triples += count
-        report(action, name, f"{count} triples")
+    def changed() -> Iterator[Document | InputError]:
+        for item in items:
+            if isinstance(item, RawDocument):
+                try:
+                    item = item.parse(extractor.max_chars)
+                except InputError as err:
+                    item = err
+            if isinstance(item, InputError):
+                yield item  # run() passes it through, in order
+            elif not force and stored.get(extractor.document_iri(item)) == extractor.content_key(item):
+                summary.unchanged += 1
+                report("unchanged", item.name, "")
+            else:
+                yield item
+
+    try:
+        for result in run(extractor, changed(), workers=workers, batch_size=batch_size):
+            if not isinstance(result, Rendered):
+                fail(*_split(result))
+                continue
+            try:
+                count = sink.replace_ntriples(result.iri, result.ntriples)
+            except (PermissionError, ConnectionError) as err:
+                fail(result.name, str(err))
+                summary.stopped = str(err)
+                break
+            except (OSError, ValueError) as err:
+                fail(result.name, str(err))
+                continue
+            action = "replaced" if result.iri in stored else "added"
+            setattr(summary, action, getattr(summary, action) + 1)
+            summary.triples += count
+            report(action, result.name, f"{count} triples")
+    except WorkerError as err:
+        summary.stopped = str(err)
     summary.seconds = time.monotonic() - start
     return summary
 

@@ -5,7 +5,8 @@ Results come as pyoxigraph objects from either store (see :mod:`kgingest.store`)
 writer serves both.
 
 >>> import io, pyoxigraph as ox
->>> rows = ox.Store().query('SELECT ?who ?n WHERE { VALUES (?who ?n) { (<https://w3id.org/kgingest/id/person/ann> 2) } }')
+>>> ann = "<https://w3id.org/kgingest/id/person/ann>"
+>>> rows = ox.Store().query(f'SELECT ?who ?n WHERE {{ VALUES (?who ?n) {{ ({ann} 2) }} }}')
 >>> out = io.BytesIO(); write_results(rows, out, "table"); print(out.getvalue().decode(), end="")
 who              n
 ---------------  -
@@ -115,5 +116,4 @@ def write_results(result: ox.QuerySolutions | ox.QueryBoolean | list[ox.Triple],
         else:
             result.serialize(out, format=_RESULT_FORMATS[fmt])
     else:
-        used = {k: v for k, v in prefixes.items() if k}
-        out.write(ox.serialize(result, format=ox.RdfFormat.TURTLE, prefixes=used))
+        ox.serialize(result, out, format=ox.RdfFormat.TURTLE, prefixes={k: v for k, v in prefixes.items() if k})

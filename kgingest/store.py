@@ -3,8 +3,8 @@
 Each document lives in its own named graph, and writing it is one atomic replace, so a
 crash leaves the old graph or the new one, never a mix or a gap:
 
-- embedded (a folder): ``DROP SILENT GRAPH`` + ``INSERT DATA`` in one pyoxigraph update,
-  which is a transaction; a lock file makes a second writer fail fast;
+- embedded (a folder): ``DELETE DATA`` (what is gone) + ``INSERT DATA`` (what is new) in
+  one pyoxigraph update, which is a transaction; a lock file makes a second writer fail fast;
 - server: a SPARQL 1.1 Graph Store Protocol PUT (an atomic replace, safe to retry), or when
   the server has no Graph Store endpoint, SPARQL 1.1 Update: ``DROP SILENT GRAPH`` +
   ``INSERT DATA`` in one request, or for graphs too big for one request (Virtuoso refuses an
@@ -41,7 +41,7 @@ from collections.abc import Callable, Iterable, Iterator, Mapping
 from dataclasses import dataclass, field
 from pathlib import Path
 from types import TracebackType
-from typing import Protocol
+from typing import Protocol, Self
 
 import pyoxigraph as ox
 from rdflib import BNode, Graph, Literal, URIRef
@@ -174,6 +174,25 @@ def _other_term(node: object, graph: Graph) -> str:
     raise ValueError(f"graph {graph.identifier} holds a {type(node).__name__}; N-Triples cannot write it")
 
 
+_BNODE_LINE = re.compile(r'^_:|\s_:[^\s"<>^@]+\s*\.\s*$')  # subject, or object (a literal ends in " or a tag)
+
+
+def ntriples_lines(iri: str, text: str) -> list[str]:
+    """The lines of an N-Triples text, each ending in a newline; blank nodes refused.
+
+    Split on "\\n" only: literals may hold U+2028 and other characters ``str.splitlines``
+    breaks at. A blank node can only be a subject (line start) or an object (line end).
+
+    >>> ntriples_lines("urn:g", '<urn:a> <urn:b> "x\\u2028y" .\\n')
+    ['<urn:a> <urn:b> "x\\u2028y" .\\n']
+    """
+    lines = [line + "\n" for line in text.split("\n") if line.strip()]
+    for line in lines:
+        if "_:" in line and _BNODE_LINE.search(line):
+            raise ValueError(f"graph {iri} has blank nodes; document graphs must use IRIs only")
+    return lines
+
+
 def query_form(sparql: str) -> str:
     """SELECT, ASK, CONSTRUCT or DESCRIBE: what the query returns, read without a full parser.
 
@@ -183,7 +202,7 @@ def query_form(sparql: str) -> str:
     text = re.sub(r"<[^<>\"{}|^`\\\s]*>|\"\"\"[\s\S]*?\"\"\"|'''[\s\S]*?'''|\"(?:[^\"\\\n]|\\.)*\"|'(?:[^'\\\n]|\\.)*'",
                   " ", sparql)
     text = re.sub(r"#[^\n]*", " ", text)
-    match = re.search(r"\b(SELECT|ASK|CONSTRUCT|DESCRIBE)\b", text, re.IGNORECASE)
+    match = re.search(r"(?<![\w?$:])(SELECT|ASK|CONSTRUCT|DESCRIBE)(?![\w:])", text, re.IGNORECASE)
     if not match:
         raise SyntaxError("not a SPARQL query: no SELECT, ASK, CONSTRUCT or DESCRIBE")
     return match.group(1).upper()
@@ -194,7 +213,7 @@ SELECT ?g ?key WHERE {{ GRAPH ?g {{ ?g kg:contentKey ?key }} }} ORDER BY ?g"""
 
 
 def _count_query(iri: str) -> str:
-    return f"SELECT (COUNT(*) AS ?n) WHERE {{ GRAPH <{iri}> {{ ?s ?p ?o }} }}"
+    return f"SELECT (COUNT(*) AS ?n) WHERE {{ GRAPH {_iri(iri)} {{ ?s ?p ?o }} }}"
 
 
 def _find_query(values: Iterable[str]) -> str:
@@ -207,6 +226,13 @@ SELECT DISTINCT ?g WHERE {{
 }} ORDER BY ?g"""
 
 
+def _solutions(result: object) -> Iterator[ox.QuerySolution]:
+    """The rows of a SELECT result (the queries kgingest sends itself are all SELECTs)."""
+    if not isinstance(result, ox.QuerySolutions):
+        raise ServerError(f"expected SELECT results, got {type(result).__name__}")
+    return iter(result)
+
+
 class Sink(Protocol):
     """What ingest, delete and query need from a store, embedded or remote."""
 
@@ -214,13 +240,15 @@ class Sink(Protocol):
 
     def content_keys(self) -> dict[str, str]: ...
     def replace_graph(self, iri: str, graph: Graph) -> int: ...
+    def replace_ntriples(self, iri: str, text: str) -> int: ...
     def drop_graph(self, iri: str) -> bool: ...
     def find_graphs(self, values: Iterable[str]) -> list[str]: ...
     def triple_count(self, iri: str) -> int: ...
     def query(self, sparql: str) -> QueryResult: ...
     def close(self) -> None: ...
-    def __enter__(self) -> Sink: ...
-    def __exit__(self, *exc: object) -> None: ...
+    def __enter__(self) -> Self: ...
+    def __exit__(self, exc_type: type[BaseException] | None, exc: BaseException | None,
+                 tb: TracebackType | None) -> None: ...
 
 
 # --- embedded store --------------------------------------------------------------------
@@ -290,16 +318,33 @@ class EmbeddedStore:
 
     def content_keys(self) -> dict[str, str]:
         """Every stored document graph and its ``kg:contentKey``."""
-        return {row["g"].value: row["key"].value for row in self._store.query(CONTENT_KEYS)}
+        return {row["g"].value: row["key"].value for row in _solutions(self._store.query(CONTENT_KEYS))}
 
     def replace_graph(self, iri: str, graph: Graph) -> int:
         """Replace the named graph ``iri`` by ``graph`` in one transaction; the triple count."""
-        body = ntriples(graph)
+        return self.replace_ntriples(iri, ntriples(graph))
+
+    def replace_ntriples(self, iri: str, text: str) -> int:
+        """Replace the named graph ``iri`` by the N-Triples ``text`` in one transaction.
+
+        Only the difference is written (``DELETE DATA`` + ``INSERT DATA`` in one update): a
+        re-extracted document mostly repeats its old triples, and RocksDB deletes are not free.
+        Under the writer's lock nothing else changes the graph between the read and the update.
+        """
+        name = _iri(iri)
+        new = set(ntriples_lines(iri, text))
+        old = {f"{q.subject} {q.predicate} {q.object} .\n"
+               for q in self._store.quads_for_pattern(None, None, None, ox.NamedNode(iri))}
+        gone, added = "".join(old - new), "".join(new - old)
         try:
-            self._store.update(f"DROP SILENT GRAPH <{iri}> ;\nINSERT DATA {{ GRAPH <{iri}> {{\n{body}}} }}")
+            if old:
+                self._store.update(f"DELETE DATA {{ GRAPH {name} {{\n{gone}}} }} ;\n"
+                                   f"INSERT DATA {{ GRAPH {name} {{\n{added}}} }}")
+            else:  # a new graph: the N-Triples loader is faster than the SPARQL parser, and as atomic
+                self._store.load(added, format=ox.RdfFormat.N_TRIPLES, to_graph=ox.NamedNode(iri))
         except SyntaxError as err:
             raise ValueError(f"graph {iri} cannot be stored: {err}") from None
-        return len(graph)
+        return len(new)
 
     def drop_graph(self, iri: str) -> bool:
         """Remove the named graph ``iri``; False when there was none."""
@@ -311,10 +356,10 @@ class EmbeddedStore:
 
     def find_graphs(self, values: Iterable[str]) -> list[str]:
         """Document graphs whose IRI, ``dcterms:identifier`` or ``dcterms:source`` is one of ``values``."""
-        return [row["g"].value for row in self._store.query(_find_query(values))]
+        return [row["g"].value for row in _solutions(self._store.query(_find_query(values)))]
 
     def triple_count(self, iri: str) -> int:
-        return int(next(iter(self._store.query(_count_query(iri))))["n"].value)
+        return int(next(_solutions(self._store.query(_count_query(iri))))["n"].value)
 
     def query(self, sparql: str) -> QueryResult:
         """Run a SPARQL query; the default graph is the union of all document graphs."""
@@ -329,7 +374,7 @@ class EmbeddedStore:
             self._lock.release()
             self._lock = None
 
-    def __enter__(self) -> EmbeddedStore:
+    def __enter__(self) -> Self:
         return self
 
     def __exit__(self, exc_type: type[BaseException] | None, exc: BaseException | None,
@@ -406,6 +451,8 @@ def _retry_after(value: str | None) -> float:
 
 @dataclass(frozen=True)
 class Response:
+    """A successful answer, read whole (results and graphs are small next to a request's cost)."""
+
     status: int
     content_type: str
     body: bytes
@@ -428,7 +475,8 @@ class HttpClient:
     """urllib with auth (basic, digest or bearer), retries with backoff, and clean errors.
 
     Retried: connection errors, timeouts, 429 and 5xx answers (not 501/505, which will not
-    change), with exponential backoff and jitter, honouring Retry-After. Every request kgingest sends is safe to repeat (PUT, DROP + INSERT DATA, queries).
+    change), with exponential backoff and jitter, honouring Retry-After. Every request
+    kgingest sends is safe to repeat (PUT, DROP + INSERT DATA, queries).
     """
 
     def __init__(self, credentials: Credentials | None = None, *, urls: Iterable[str] = (),
@@ -581,11 +629,15 @@ class SparqlServer:
 
     def replace_graph(self, iri: str, graph: Graph) -> int:
         """Replace the named graph ``iri`` by ``graph`` atomically, then check the server's count."""
-        body = ntriples(graph)
-        expected = len(graph)
+        return self.replace_ntriples(iri, ntriples(graph))
+
+    def replace_ntriples(self, iri: str, text: str) -> int:
+        """Replace the named graph ``iri`` by the N-Triples ``text`` atomically, then check the count."""
+        lines = ntriples_lines(iri, text)
+        expected = len(set(lines))
         if self.use_graph_store:
             try:
-                self._http.request("PUT", self.endpoints.graph_url(iri), body=body.encode("utf-8"),
+                self._http.request("PUT", self.endpoints.graph_url(iri), body="".join(lines).encode("utf-8"),
                                    content_type="text/turtle; charset=utf-8")
             except ServerError as err:
                 if err.status not in FALLBACK_STATUSES:
@@ -594,30 +646,32 @@ class SparqlServer:
                 self.notes.append(f"{redact(self.endpoints.graph_store or '')} refused a Graph Store PUT "
                                   f"(HTTP {err.status}); writing with SPARQL Update instead")
         if not self.use_graph_store:
-            self._update_replace(iri, body.splitlines(keepends=True))
+            self._update_replace(iri, lines)
         stored = self.triple_count(iri)
         if stored != expected:
             # Drop the key so the next run sees the document as changed and writes it again.
-            self.update(f"PREFIX kg: <{KG}>\nDELETE WHERE {{ GRAPH <{iri}> {{ <{iri}> kg:contentKey ?key }} }}")
+            name = _iri(iri)
+            self.update(f"PREFIX kg: <{KG}>\nDELETE WHERE {{ GRAPH {name} {{ {name} kg:contentKey ?key }} }}")
             raise ServerError(f"graph {iri}: the server holds {stored} triples after the write, {expected} were sent")
         return expected
 
     def _update_replace(self, iri: str, lines: list[str]) -> None:
+        name = _iri(iri)
         if len(lines) <= self.chunk_size:
-            self.update(f"DROP SILENT GRAPH <{iri}> ;\nINSERT DATA {{ GRAPH <{iri}> {{\n{''.join(lines)}}} }}")
+            self.update(f"DROP SILENT GRAPH {name} ;\nINSERT DATA {{ GRAPH {name} {{\n{''.join(lines)}}} }}")
             return
-        stage = staging_iri(iri)
-        self.update(f"DROP SILENT GRAPH <{stage}>")
+        stage = _iri(staging_iri(iri))
+        self.update(f"DROP SILENT GRAPH {stage}")
         for start in range(0, len(lines), self.chunk_size):
             chunk = "".join(lines[start:start + self.chunk_size])
-            self.update(f"INSERT DATA {{ GRAPH <{stage}> {{\n{chunk}}} }}")
-        self.update(f"MOVE GRAPH <{stage}> TO <{iri}>")
+            self.update(f"INSERT DATA {{ GRAPH {stage} {{\n{chunk}}} }}")
+        self.update(f"MOVE GRAPH {stage} TO {name}")
 
     def drop_graph(self, iri: str) -> bool:
         """Remove the named graph ``iri``; False when there was none."""
         if self.triple_count(iri) == 0:
             return False
-        self.update(f"DROP SILENT GRAPH <{iri}>")
+        self.update(f"DROP SILENT GRAPH {_iri(iri)}")
         return True
 
     def update(self, sparql: str) -> None:
@@ -649,10 +703,7 @@ class SparqlServer:
         return int(next(iter(self._select(_count_query(iri))))["n"].value)
 
     def _select(self, sparql: str) -> Iterator[ox.QuerySolution]:
-        result = self.query(sparql)
-        if not isinstance(result, ox.QuerySolutions):
-            raise ServerError(f"{self.location} answered a SELECT query with {type(result).__name__}")
-        return iter(result)
+        return _solutions(self.query(sparql))
 
     def query(self, sparql: str) -> QueryResult:
         """Run a SPARQL query on the server; results parsed as the embedded store returns them."""
@@ -685,7 +736,7 @@ class SparqlServer:
     def close(self) -> None:
         """Nothing to release: every request has its own connection."""
 
-    def __enter__(self) -> SparqlServer:
+    def __enter__(self) -> Self:
         return self
 
     def __exit__(self, exc_type: type[BaseException] | None, exc: BaseException | None,
@@ -695,11 +746,13 @@ class SparqlServer:
 
 def open_store(target: str | None = None, *, read_only: bool = False, query: str | None = None,
                update: str | None = None, graph_store: str | None = None,
-               credentials: Credentials | None = None, **server_options: float | int | str | None) -> Sink:
+               credentials: Credentials | None = None, timeout: float = 120.0, retries: int = 4,
+               backoff: float = 0.5, chunk_size: int = 1000) -> Sink:
     """The sink for a target: an http(s) URL is a SPARQL server, anything else a store folder.
 
     ``None`` means ``$KGINGEST_STORE``, else ``./kgingest.store``. Credentials for a server
-    default to :func:`find_credentials`. Use it as a context manager.
+    default to :func:`find_credentials`; the other options only concern servers. Use the
+    sink as a context manager.
     """
     target = target or os.environ.get("KGINGEST_STORE") or DEFAULT_STORE
     if not is_remote(target):
@@ -707,4 +760,5 @@ def open_store(target: str | None = None, *, read_only: bool = False, query: str
     if credentials is None:
         credentials = find_credentials(target)
     endpoints = Endpoints.of(redact(target), query=query, update=update, graph_store=graph_store)
-    return SparqlServer(endpoints, credentials=credentials, **server_options)  # type: ignore[arg-type]
+    return SparqlServer(endpoints, credentials=credentials, timeout=timeout, retries=retries, backoff=backoff,
+                        chunk_size=chunk_size)

@@ -6,6 +6,7 @@ against the real pipeline and real servers are in test_store_servers.py.
 """
 from __future__ import annotations
 
+import hashlib
 import io
 import json
 import os
@@ -19,7 +20,6 @@ import time
 import urllib.parse
 from base64 import b64encode
 from collections.abc import Iterator
-from dataclasses import dataclass
 from http.server import BaseHTTPRequestHandler, ThreadingHTTPServer
 from pathlib import Path
 
@@ -28,8 +28,9 @@ import pytest
 from rdflib import RDF, BNode, Graph, Literal, URIRef
 
 from kgingest.ingest import Summary, delete, ingest, lookup_values
+from kgingest.pipeline import ExtractionError, Extractor, Rendered, Result
 from kgingest.query_format import declared_prefixes, display_prefixes, show, write_results
-from kgingest.sources import Document, InputError
+from kgingest.sources import Document, InputError, RawDocument
 from kgingest.store import (
     KG,
     Credentials,
@@ -67,9 +68,15 @@ def doc_graph(name: str, key: str = "k1", sentences: int = 3, extra: str = "") -
     return g
 
 
+def select(store: EmbeddedStore, sparql: str) -> list[ox.QuerySolution]:
+    result = store.query(sparql)
+    assert isinstance(result, ox.QuerySolutions)
+    return list(result)
+
+
 def quads(store: EmbeddedStore, name: str) -> set[str]:
     return {str(row["s"]) + str(row["p"]) + str(row["o"])
-            for row in store.query(f"SELECT * WHERE {{ GRAPH <{DOC + name}> {{ ?s ?p ?o }} }}")}
+            for row in select(store, f"SELECT * WHERE {{ GRAPH <{DOC + name}> {{ ?s ?p ?o }} }}")}
 
 
 # --- embedded store --------------------------------------------------------------------
@@ -118,11 +125,43 @@ def test_failed_replace_keeps_the_old_graph(tmp_path: Path, iri: str, error: str
         assert quads(store, "a") == before
 
 
+def test_a_new_graph_that_fails_leaves_nothing(tmp_path: Path) -> None:
+    bad = doc_graph("a")
+    bad.add((URIRef(DOC + "a"), URIRef(KG + "x"), URIRef("relative/iri")))
+    with EmbeddedStore(tmp_path / "s") as store:
+        with pytest.raises(ValueError, match="cannot be stored"):
+            store.replace_graph(DOC + "a", bad)
+        assert store.triple_count(DOC + "a") == 0 and store.content_keys() == {}
+
+
 def test_blank_nodes_are_refused() -> None:
     g = doc_graph("a")
     g.add((BNode(), URIRef(KG + "x"), Literal(1)))
     with pytest.raises(ValueError, match="blank nodes"):
         ntriples(g)
+
+
+@pytest.mark.parametrize("line, blank", [
+    ("_:b0 <urn:p> <urn:o> .", True),
+    ("<urn:s> <urn:p> _:b1 .", True),
+    ('<urn:s> <urn:p> "ends with _:x" .', False),
+    ('<urn:s> <urn:p> "ends with _:x"@en .', False),
+    ('<urn:s> <urn:p> "_:x"^^<urn:t> .', False),
+])
+def test_blank_nodes_in_ntriples_text_are_refused(line: str, blank: bool) -> None:
+    if blank:
+        with pytest.raises(ValueError, match="blank nodes"):
+            EmbeddedStore(None).replace_ntriples(DOC + "a", line + "\n")
+    else:
+        assert EmbeddedStore(None).replace_ntriples(DOC + "a", line + "\n") == 1
+
+
+def test_literals_with_line_separators_survive() -> None:
+    g = doc_graph("a", extra="para\u2028graph\u0085end\x0c")
+    with EmbeddedStore(None) as store:
+        assert store.replace_graph(DOC + "a", g) == len(g)
+        assert store.replace_graph(DOC + "a", g) == len(g)
+        assert store.triple_count(DOC + "a") == len(g)
 
 
 def test_find_graphs_by_iri_identifier_or_source() -> None:
@@ -139,11 +178,11 @@ def test_query_sees_the_union_of_document_graphs() -> None:
     with EmbeddedStore(None) as store:
         store.replace_graph(DOC + "a", doc_graph("a"))
         store.replace_graph(DOC + "b", doc_graph("b"))
-        rows = list(store.query(f"SELECT ?d WHERE {{ ?d a <{KG}Document> }} ORDER BY ?d"))
+        rows = select(store, f"SELECT ?d WHERE {{ ?d a <{KG}Document> }} ORDER BY ?d")
         assert [r["d"].value for r in rows] == [DOC + "a", DOC + "b"]
         assert bool(store.query(f"ASK {{ <{DOC}a> a <{KG}Document> }}"))
         triples = store.query(f"CONSTRUCT {{ ?d a <{KG}Document> }} WHERE {{ ?d a <{KG}Document> }}")
-        assert len(triples) == 2
+        assert isinstance(triples, list) and len(triples) == 2
         with pytest.raises(SyntaxError):
             store.query("SELEC ?x")
 
@@ -240,30 +279,32 @@ def test_a_killed_writer_leaves_the_old_graph_or_the_new_one(tmp_path: Path) -> 
 # --- ingest bookkeeping with a stand-in extractor -------------------------------------------
 
 
-@dataclass
-class FakeExtraction:
-    document: Document
-    iri: str
-    graph: Graph
-
-
-class FakeExtractor:
+class FakeExtractor(Extractor):
     """The pipeline's interface without spaCy: the graph is a function of the text."""
 
-    def __init__(self) -> None:
+    def __init__(self) -> None:  # no super().__init__: nothing to load
         self.extracted: list[str] = []
+        self.max_chars = 1_000_000
 
     def document_iri(self, document: Document) -> str:
         return DOC + document.id
 
     def content_key(self, document: Document) -> str:
-        return str(abs(hash(document.text)))
+        return hashlib.sha256(document.text.encode()).hexdigest()
 
-    def extract(self, documents):  # type: ignore[no-untyped-def]
-        for document in documents:
-            self.extracted.append(document.id)
-            g = doc_graph(document.id, key=self.content_key(document), extra=document.text)
-            yield FakeExtraction(document, self.document_iri(document), g)
+    def render(self, items: list[Document | RawDocument | InputError], batch_size: int = 32) -> list[Result]:
+        results: list[Result] = []
+        for item in items:
+            if isinstance(item, InputError):
+                results.append(item)
+            elif isinstance(item, Document) and item.text == "boom":
+                results.append(ExtractionError(f"{item.name}: extraction failed (boom)"))
+            elif isinstance(item, Document):
+                self.extracted.append(item.id)
+                text = ntriples(doc_graph(item.id, key=self.content_key(item), extra=item.text))
+                results.append(Rendered(item.name, self.document_iri(item), self.content_key(item), text,
+                                        text.count("\n"), 0, 0))
+        return results
 
 
 class FlakySink(EmbeddedStore):
@@ -273,10 +314,10 @@ class FlakySink(EmbeddedStore):
         super().__init__(None)
         self.failing, self.error = failing, error
 
-    def replace_graph(self, iri: str, graph: Graph) -> int:
+    def replace_ntriples(self, iri: str, text: str) -> int:
         if iri in self.failing:
             raise self.error(f"cannot write {iri}")
-        return super().replace_graph(iri, graph)
+        return super().replace_ntriples(iri, text)
 
 
 def docs(**texts: str) -> list[Document]:
@@ -301,11 +342,11 @@ def test_ingest_twice_then_edit_one() -> None:
 def test_a_failed_document_is_picked_up_by_the_next_run() -> None:
     sink, extractor = FlakySink({DOC + "b"}), FakeExtractor()
     events: list[tuple[str, str]] = []
-    first = ingest(docs(a="A", b="B", c="C") + [InputError("gone.txt: no such file")], sink, extractor,
+    first = ingest(docs(a="A", b="B", c="C", d="boom") + [InputError("gone.txt: no such file")], sink, extractor,
                    report=lambda action, name, detail: events.append((action, name)))
-    assert (first.added, first.failed) == (2, 2)
-    assert ("failed", "b") in events and ("failed", "gone.txt") in events
-    assert {f["document"] for f in first.failures} == {"b", "gone.txt"}
+    assert (first.added, first.failed) == (2, 3)
+    assert {("failed", "b"), ("failed", "d"), ("failed", "gone.txt")} <= set(events)
+    assert {f["document"] for f in first.failures} == {"b", "d", "gone.txt"}
     sink.failing.clear()
     second = ingest(docs(a="A", b="B", c="C"), sink, extractor)
     assert (second.added, second.unchanged, second.failed) == (1, 2, 0)
@@ -521,6 +562,9 @@ def test_ingest_cli_with_wrong_credentials_exits_1_without_echoing_them(tmp_path
 # --- configuration ------------------------------------------------------------------------------
 
 
+SOURCE = "KGINGEST_STORE_USER/KGINGEST_STORE_PASSWORD"
+
+
 def test_credentials_order_and_secrecy(tmp_path: Path) -> None:
     rc = tmp_path / "netrc"
     rc.write_text("machine db.example.org login nina password n3trc\n")
@@ -529,8 +573,9 @@ def test_credentials_order_and_secrecy(tmp_path: Path) -> None:
     assert find_credentials("http://db.example.org:8890", env) == Credentials("nina", "n3trc", source=str(rc))
     assert find_credentials("http://other.example.org", env) is None
     env_user = {**env, "KGINGEST_STORE_USER": "u", "KGINGEST_STORE_PASSWORD": "p"}
-    assert find_credentials("http://db.example.org", env_user).user == "u"  # type: ignore[union-attr]
-    assert find_credentials("http://db.example.org", {**env_user, "KGINGEST_STORE_TOKEN": "t"}).token == "t"  # type: ignore[union-attr]
+    assert find_credentials("http://db.example.org", env_user) == Credentials("u", "p", source=SOURCE)
+    with_token = {**env_user, "KGINGEST_STORE_TOKEN": "t"}
+    assert find_credentials("http://db.example.org", with_token) == Credentials(token="t", source="KGINGEST_STORE_TOKEN")
     from_url = find_credentials("http://x:p%40ss@db.example.org", env_user)
     assert from_url == Credentials("x", "p@ss", source="the store URL")
     assert "p@ss" not in repr(from_url) and "n3trc" not in repr(find_credentials("http://db.example.org", env))
@@ -568,6 +613,7 @@ def test_open_store_picks_the_sink(tmp_path: Path, monkeypatch: pytest.MonkeyPat
     ("PREFIX ask: <http://ex.org/select#>\n# CONSTRUCT in a comment\nask { ?s ask:x 'select' }", "ASK"),
     ('BASE <http://ex.org/>\nconstruct { ?s ?p "DESCRIBE" } WHERE { ?s ?p ?o }', "CONSTRUCT"),
     ("DESCRIBE <http://ex.org/a>", "DESCRIBE"),
+    ("PREFIX select: <http://ex.org/>\nASK { ?construct select:ask ?describe }", "ASK"),
 ])
 def test_query_form(query: str, form: str) -> None:
     assert query_form(query) == form
@@ -620,3 +666,38 @@ def test_show_and_prefixes() -> None:
     assert show(ox.NamedNode("http://ex.org/x"), display_prefixes("PREFIX ex: <http://ex.org/>")) == "ex:x"
     assert show(ox.NamedNode("http://nowhere.org/x")) == "<http://nowhere.org/x>"
     assert declared_prefixes("prefix kg: <urn:kg#>") == {"kg": "urn:kg#"}
+
+
+def test_evidence_query_finds_the_sentence_behind_a_fact() -> None:
+    """The design's evidence query over a graph shaped like the emitter's (reified statement + NIF)."""
+    from rdflib import Namespace
+
+    kg, nif = Namespace(KG), Namespace(NIF)
+    prov, rdfs = Namespace("http://www.w3.org/ns/prov#"), Namespace("http://www.w3.org/2000/01/rdf-schema#")
+    d = URIRef(DOC + "kudlow")
+    g = doc_graph("kudlow")
+    kudlow, trump = URIRef("https://w3id.org/kgingest/id/person/larry-kudlow"), URIRef(
+        "https://w3id.org/kgingest/id/person/donald-trump")
+    sentence, statement = URIRef(f"{d}#char=0,40"), URIRef(f"{d}#stmt-1")
+    text = "White House economic advisor Larry Kudlow said Sunday."
+    for triple in [(kudlow, rdfs.label, Literal("Larry Kudlow")), (trump, rdfs.label, Literal("Donald Trump")),
+                   (kudlow, kg.advises, trump), (statement, RDF.subject, kudlow),
+                   (statement, RDF.predicate, kg.advises), (statement, RDF.object, trump),
+                   (statement, prov.wasDerivedFrom, sentence), (sentence, nif.anchorOf, Literal(text))]:
+        g.add(triple)
+    sparql = f"""PREFIX kg: <{KG}>
+PREFIX rdf: <http://www.w3.org/1999/02/22-rdf-syntax-ns#>
+PREFIX nif: <{NIF}>
+PREFIX prov: <http://www.w3.org/ns/prov#>
+PREFIX rdfs: <http://www.w3.org/2000/01/rdf-schema#>
+SELECT ?sentence ?doc WHERE {{
+  GRAPH ?doc {{
+    ?st rdf:subject ?s ; rdf:predicate kg:advises ; rdf:object ?o ; prov:wasDerivedFrom ?sent .
+    ?sent nif:anchorOf ?sentence .
+    ?s rdfs:label "Larry Kudlow" . ?o rdfs:label "Donald Trump" .
+  }}
+}}"""
+    with EmbeddedStore(None) as store:
+        store.replace_graph(str(d), g)
+        store.replace_graph(DOC + "other", doc_graph("other"))
+        assert [(r["sentence"].value, r["doc"].value) for r in select(store, sparql)] == [(text, str(d))]
