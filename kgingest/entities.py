@@ -318,20 +318,25 @@ def _untagged_names(doc: Doc, onto: Ontology, lex: Lexicon) -> Iterator[tuple[Me
     ("the Yokohama carmaker"), or the subject of a verb only organisations do ("Pemberton
     Media has appointed ...": the ontology's inverse triggers such as hire, appoint)."""
     hiring = {t.lemma.split()[0] for p in onto.properties.values() for t in p.inverse_verbs}
+    roles = _role_words(onto)
     i = 0
     while i < len(doc):
-        if doc[i].pos_ != "PROPN" or doc[i].ent_type_:
+        if doc[i].pos_ != "PROPN" or doc[i].ent_type_ or doc[i].is_punct:
             i += 1
             continue
         j = i
         while j < len(doc) and doc[j].pos_ == "PROPN" and not doc[j].ent_type_ and not doc[j].is_punct:
             j += 1
         span = doc[i:j]
+        after = doc[j] if j < len(doc) else None
         if normalize(span.text) in lex.places and span.text[0].isupper():
             yield Mention(i, j, span.text, "GPE"), "Place", None
         elif span.root.dep_ == "nsubj" and span.root.head.lemma_.lower() in hiring and all(t.is_title for t in span):
             cls = _name_cue(span, onto) or _descriptor_cue(span, onto) or "Company"
             yield Mention(i, j, span.text, "ORG"), cls, GUESS
+        elif len(span) == 1 and span.text.isupper() and len(span.text) > 1 and after is not None \
+                and after.lower_ in roles:
+            yield Mention(i, j, span.text, "ORG"), "Organization", GUESS   # "FAA spokesman X"
         i = j
 
 
@@ -353,8 +358,8 @@ def mentions(doc: Doc, onto: Ontology) -> list[tuple[Mention, str, str | None]]:
             if label == "ORG" and span.start > seg.start and doc[span.start - 1].lower_ in _role_words(onto):
                 label = "PERSON"        # "Trade Representative Anjali Deshpande"
             cls, canon = classify(span, label, onto, lex)
-            if cls is None or (canon == GUESS and len(span) == 1 and span.end < len(doc)
-                               and doc[span.end].lower_ in _role_words(onto)):
+            if cls is None or (canon == GUESS and len(span) == 1 and not span.text.isupper()
+                               and span.end < len(doc) and doc[span.end].lower_ in _role_words(onto)):
                 continue    # "Trade Commissioner X": a word of the title, not an organisation
             if canon == GUESS and len(span) > 1 and _titled(span, onto):
                 cls, canon = "Person", None

@@ -85,3 +85,9 @@ def test_sample_article_entities(extractor):
     assert by_label["United States"].aliases == {"US", "Washington", "American"}
     assert by_label["Fox News Channel"].aliases == {"Fox News"}
     assert by_label["Entity List"].aliases == {"US Entity List"}
+
+
+def test_punctuation_tagged_as_proper_noun_does_not_hang(extract_one):
+    """A sentence on which the untagged-name scan once looped for ever (CoNLL04 train)."""
+    text = "'' The damage was minimal , '' said Coast Guard Lt. Steve Smith of the Galveston station ."
+    assert "Steve Smith" in entities(extract_one, text)
