@@ -68,6 +68,7 @@ class OntProperty:
     judgement_nouns: frozenset[str] = frozenset()
     state_roles: frozenset[str] = frozenset()
     about_owner: bool = False
+    affiliation: bool = False
     priority: int = 9
     unit_fallback: str | None = None
 
@@ -235,6 +236,7 @@ def load(paths: list[Path] | None = None) -> Ontology:
             judgement_nouns=frozenset(w.lower() for w in _strings(g, p, KG.judgementNoun)),
             state_roles=frozenset(w.lower() for w in _strings(g, p, KG.stateRole)),
             about_owner=bool(g.value(p, KG.aboutOwner)),
+            affiliation=bool(g.value(p, KG.affiliation)),
             priority=int(g.value(p, KG.priority) or 9),
             unit_fallback=_local(g.value(p, KG.unitFallback)) if g.value(p, KG.unitFallback) else None,
         )

@@ -776,6 +776,19 @@ def location_rules(ctx: Context, sent: Span) -> Iterator[Candidate]:
             for o in orgs:
                 for p in props:
                     yield Candidate(o, p, place, tok, "location-cue", 0.85, phrase=tok.dep_ in {"amod", "compound", "acl"})
+    # "Manufacturers Hanover Trust Co. of New York", "the Bank of X in Y"
+    for tok in sent:
+        org = ctx.entity(tok)
+        if org is None or not ctx.cls_is(org, "Organization") or ctx.cls_is(org, "PoliticalParty"):
+            continue
+        for c in tok.children:
+            if c.dep_ == "prep" and c.lower_ in {"of", "in"} and ctx.entity(c) is not org:
+                for p in c.children:
+                    place = ctx.entity(p) if p.dep_ == "pobj" else None
+                    if place is not None and place is not org and ctx.cls_is(place, "Place"):
+                        for prop in ctx.onto.properties.values():
+                            if prop.location_cues:
+                                yield Candidate(org, prop.name, place, tok, "location-of", 0.6, phrase=True)
     # nationality or city word in an organisation's phrase: "the German carmaker X", "Chinese telecoms giant X"
     place_props = [p for p in ctx.onto.properties.values() if p.location_cues]
     for tok in sent:
@@ -824,6 +837,7 @@ def group_rules(ctx: Context, sent: Span) -> Iterator[Candidate]:
     member = _membership(ctx.onto)
     if member is None:
         return
+    affiliation = next((p.name for p in ctx.onto.properties.values() if p.affiliation), None)
     for tok in sent:
         if (tok.lower_ in {"like", "including"} and tok.dep_ == "prep") or (tok.lower_ == "as" and tok.head.lower_ == "such"):
             head = tok.head if tok.lower_ != "as" else tok.head.head
@@ -835,13 +849,16 @@ def group_rules(ctx: Context, sent: Span) -> Iterator[Candidate]:
                     yield Candidate(person, member, b, tok, "group-like", 0.8, phrase=True)
         ent = ctx.entity(tok)
         if ent is not None and ent.cls == "Person":
-            # "Jens Overbeck of the Social Democrats", "X, a Florida Democrat"
+            # "Jens Overbeck of the Social Democrats", "X, a Florida Democrat";
+            # "Greg Thayer of the Forest Service": a bare affiliation
             for c in tok.children:
                 bodies = [ctx.entity(c)] if c.dep_ == "appos" else [
                     ctx.entity(p) for p in c.children if c.dep_ == "prep" and c.lower_ in {"of", "from"} and p.dep_ == "pobj"]
                 for b in bodies:
                     if b is not None and b.cls in {"PoliticalParty", "Legislature"}:
                         yield Candidate(ent, member, b, tok, "group-of", 0.8, phrase=True)
+                    elif b is not None and c.dep_ == "prep" and affiliation and ctx.cls_is(b, "Organization"):
+                        yield Candidate(ent, affiliation, b, tok, "affiliation-of", 0.6, phrase=True)
         nxt = ctx.doc[tok.i + 2] if tok.i + 2 < len(ctx.doc) else None
         if ent is not None and ent.cls == "Person" and nxt is not None and ctx.doc[tok.i + 1].text == "(":
             party = ctx.entity(nxt)
