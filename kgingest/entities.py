@@ -59,6 +59,7 @@ class Entity:
     aliases: set[str] = field(default_factory=set)
     mentions: list[Mention] = field(default_factory=list)
     canonical: str | None = None    # the gazetteer's or country list's name: stable across documents
+    guessed: bool = False           # the class rests on spaCy's label alone: weak evidence for rules
 
     @property
     def key(self) -> str:
@@ -240,7 +241,7 @@ def classify(span: Span, label: str, onto: Ontology, lex: Lexicon) -> tuple[str 
         if cue in {"Company", "GovernmentAgency", "Legislature", "MediaOrganization", "PoliticalParty"} and len(span) > 1:
             return cue, None
         desc = _descriptor_cue(span, onto)
-        if desc and desc != "Place":   # "the Vienna firm Kessler Brandauer"
+        if desc and desc != "Place" and not _titled(span, onto):   # "the Vienna firm Kessler Brandauer"
             return desc, None
         return "Person", None
     if cue:
@@ -505,6 +506,9 @@ def find(doc: Doc, onto: Ontology) -> Entities:
     _merge_same_names(order)
 
     entities = [e for e in order if e.mentions]
+    guesses = {id(m) for m, _, canon in found if canon == GUESS}
+    for e in entities:
+        e.guessed = all(id(m) in guesses for m in e.mentions)
     _retype_employers(doc, entities, onto)
     _propagate(doc, entities, onto)
 

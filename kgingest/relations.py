@@ -475,7 +475,8 @@ def role_rules(ctx: Context, sent: Span) -> Iterator[Candidate]:
             # "The Commerce Department issued a statement in which Secretary X criticised ...":
             # a bare title goes with the one organisation named before it in the sentence
             orgs = {ctx.entity(t) for t in tok.doc[sent.start:first] if ctx.entity(t) is not None
-                    and ctx.entity(t).cls in {"GovernmentAgency", "Company", "Organization"}}
+                    and ctx.entity(t).cls in {"GovernmentAgency", "Company", "Organization"}
+                    and not ctx.entity(t).guessed}
             allowed = [p for p in props if p != member and len(orgs) == 1
                        and ctx.onto.allows(p, holder.cls, next(iter(orgs)).cls)]
             if allowed:
@@ -857,7 +858,8 @@ def group_rules(ctx: Context, sent: Span) -> Iterator[Candidate]:
                 for b in bodies:
                     if b is not None and b.cls in {"PoliticalParty", "Legislature"}:
                         yield Candidate(ent, member, b, tok, "group-of", 0.8, phrase=True)
-                    elif b is not None and c.dep_ == "prep" and affiliation and ctx.cls_is(b, "Organization"):
+                    elif b is not None and c.dep_ == "prep" and affiliation and ctx.cls_is(b, "Organization") \
+                            and not b.guessed:
                         yield Candidate(ent, affiliation, b, tok, "affiliation-of", 0.6, phrase=True)
         nxt = ctx.doc[tok.i + 2] if tok.i + 2 < len(ctx.doc) else None
         if ent is not None and ent.cls == "Person" and nxt is not None and ctx.doc[tok.i + 1].text == "(":
