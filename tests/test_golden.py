@@ -5,18 +5,28 @@ import os
 from pathlib import Path
 
 import pytest
-from rdflib import Dataset
+from rdflib import Dataset, Graph
 from rdflib.compare import isomorphic
+from rdflib.namespace import PROV
 
 from kgingest.cli import serialize
+from kgingest.ontology import KG
 from kgingest.sources import Document
+
+# Provenance that names versions (of kgingest, the ontology files, the model) changes with
+# every release or ontology edit, not with what was extracted: left out of the comparison.
+VERSIONED = {KG.contentKey, KG.ontologyVersion, KG.extractorVersion, PROV.used}
 
 GOLDEN = Path(__file__).parent / "golden"
 CASES = sorted(p for p in GOLDEN.iterdir() if (p / "input.txt").exists())
 
 
-def expected_graph(path: Path, name: str):
-    return Dataset().parse(path, format="nquads").graph(name)
+def unversioned(graph):
+    out = Graph()
+    for t in graph:
+        if t[1] not in VERSIONED:
+            out.add(t)
+    return out
 
 
 @pytest.mark.slow
@@ -26,5 +36,7 @@ def test_golden(extractor, case: Path):
     x = next(extractor.extract([doc]))
     expected = case / "expected.nq"
     if os.environ.get("KGINGEST_REGENERATE_GOLDEN"):
-        expected.write_bytes(serialize([x.graph], "nquads"))
-    assert isomorphic(expected_graph(expected, x.graph.identifier), x.graph)
+        lines = sorted(set(serialize([x.graph], "nquads").decode("utf-8").splitlines()))
+        expected.write_text("\n".join(line for line in lines if line) + "\n", encoding="utf-8")
+    want = Dataset().parse(expected, format="nquads").graph(x.graph.identifier)
+    assert isomorphic(unversioned(want), unversioned(x.graph))
