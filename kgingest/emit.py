@@ -104,10 +104,11 @@ def document_graph(
     when = (generated_at or datetime.now(timezone.utc)).replace(microsecond=0)
     add((run, PROV.endedAtTime, Literal(when.isoformat(), datatype=XSD.dateTime)))
 
-    context = _char(d, 0, len(doc.text))
+    text = doc.text             # Doc.text joins every token: once, not per sentence
+    context = _char(d, 0, len(text))
     add((context, RDF.type, NIF.Context))
     add((context, NIF.beginIndex, Literal(0)))
-    add((context, NIF.endIndex, Literal(len(doc.text))))
+    add((context, NIF.endIndex, Literal(len(text))))
     add((context, NIF.sourceUrl, d))
 
     sentences: dict[int, URIRef] = {}
@@ -119,10 +120,11 @@ def document_graph(
             add((node, RDF.type, NIF.Sentence))
             add((node, NIF.beginIndex, Literal(start)))
             add((node, NIF.endIndex, Literal(end)))
-            add((node, NIF.anchorOf, Literal(doc.text[start:end])))
+            add((node, NIF.anchorOf, Literal(text[start:end])))
             add((node, NIF.referenceContext, context))
         return node
 
+    sent_of = [s for s in doc.sents for _ in s]    # token index -> its sentence (Token.sent is slow)
     iris: dict[int, URIRef] = {}
     for ent in entities.items:
         e = iris[id(ent)] = entity_iri(ent.cls, ent.canonical or ent.label)
@@ -139,7 +141,8 @@ def document_graph(
             add((node, NIF.anchorOf, Literal(span.text)))
             add((node, NIF.referenceContext, context))
             # the sentence(s) the mention lies in: the parser may split inside a name
-            add((node, NIF.sentence, sentence(span[0].sent.start_char, span[-1].sent.end_char)))
+            first, last = sent_of[span.start], sent_of[span.end - 1]
+            add((node, NIF.sentence, sentence(first.start_char, last.end_char)))
             add((node, ITSRDF.taIdentRef, e))
 
     for r in relations:

@@ -94,10 +94,16 @@ class Lexicon:
     capitals: dict[str, str] = field(default_factory=dict)
     known: dict[str, tuple[str, str]] = field(default_factory=dict)  # alias -> (name, class)
     places: frozenset[str] = frozenset()
+    role_words: frozenset[str] = frozenset()
+    cue_words: frozenset[str] = frozenset()
 
     @classmethod
     def build(cls, onto: Ontology) -> "Lexicon":
         lex = cls(onto)
+        lex.role_words = frozenset(w for p in onto.properties.values() for noun in p.role_nouns
+                                   for w in noun.split() if w.isalpha() and len(w) > 2 and w not in CONNECTORS)
+        lex.cue_words = frozenset(CONNECTORS) | {w.lower() for c in onto.classes.values()
+                                                 for w in (*c.cue_words, *c.cue_suffixes)}
         for c in onto.countries:
             for n in (c.name, *c.aliases):
                 lex.countries.setdefault(normalize(n), c.name)
@@ -141,8 +147,7 @@ ORG_ORDER = ("SanctionsList", "Legislature", "GovernmentAgency", "PoliticalParty
 
 def _role_words(onto: Ontology) -> frozenset[str]:
     """Single words of the ontology's role nouns ("chief", "executive", "secretary")."""
-    return frozenset(w for p in onto.properties.values() for noun in p.role_nouns for w in noun.split()
-                     if w.isalpha() and len(w) > 2 and w not in CONNECTORS)
+    return lexicon(onto).role_words
 
 
 def _clean(span: Span, onto: Ontology) -> Span | None:
@@ -652,11 +657,9 @@ def _strip_possessive(text: str) -> str:
     return re.sub(r"\s*['\u2019]s$", "", text).strip()
 
 
-def _cue_words(onto: Ontology) -> set[str]:
-    cues = set(CONNECTORS)
-    for c in onto.classes.values():
-        cues |= {w.lower() for w in c.cue_words} | {w.lower() for w in c.cue_suffixes}
-    return cues
+def _cue_words(onto: Ontology) -> frozenset[str]:
+    """Every class cue word and suffix, lower-cased, with the name connectors."""
+    return lexicon(onto).cue_words
 
 
 def _abbreviates(short: str, long: str, onto: Ontology, long_cls: str = "", short_cls: str = "") -> bool:

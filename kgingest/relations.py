@@ -111,9 +111,11 @@ class Context:
     titles: dict[str, set[Entity]] = field(default_factory=lambda: defaultdict(set))
     sent_index: dict[int, int] = field(default_factory=dict)   # token.i -> sentence number
     sents: list[Span] = field(default_factory=list)
+    text: str = ""
 
     def __post_init__(self) -> None:
         self.sents = list(self.doc.sents)
+        self.text = self.doc.text
         for n, s in enumerate(self.sents):
             for tok in s:
                 self.sent_index[tok.i] = n
@@ -864,7 +866,7 @@ def group_rules(ctx: Context, sent: Span) -> Iterator[Candidate]:
         nxt = ctx.doc[tok.i + 2] if tok.i + 2 < len(ctx.doc) else None
         if ent is not None and ent.cls == "Person" and nxt is not None and ctx.doc[tok.i + 1].text == "(":
             party = ctx.entity(nxt)
-            if party is not None and party.cls == "PoliticalParty" and PARTY_TAG.match(ctx.doc.text, ctx.doc[tok.i + 1].idx):
+            if party is not None and party.cls == "PoliticalParty" and PARTY_TAG.match(ctx.text, ctx.doc[tok.i + 1].idx):
                 yield Candidate(ent, member, party, tok, "party-tag", 0.85, phrase=True)
 
 
