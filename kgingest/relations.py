@@ -782,7 +782,7 @@ def location_rules(ctx: Context, sent: Span) -> Iterator[Candidate]:
     # "Manufacturers Hanover Trust Co. of New York", "the Bank of X in Y"
     for tok in sent:
         org = ctx.entity(tok)
-        if org is None or not ctx.cls_is(org, "Organization") or ctx.cls_is(org, "PoliticalParty"):
+        if org is None or org.guessed or not ctx.cls_is(org, "Organization") or ctx.cls_is(org, "PoliticalParty"):
             continue
         for c in tok.children:
             if c.dep_ == "prep" and c.lower_ in {"of", "in"} and ctx.entity(c) is not org:
@@ -803,8 +803,8 @@ def location_rules(ctx: Context, sent: Span) -> Iterator[Candidate]:
         head = tok.head
         org = ctx.entity(head)
         if org is None or org is place:
-            if head.pos_ != "NOUN":
-                continue
+            if head.pos_ != "NOUN" or head.lower_ in lexicon(ctx.onto).role_words:
+                continue    # "a former U.S. ambassador": a person's role, not an organisation's home
             org = (next((ctx.entity(c) for c in head.children if c.dep_ == "appos" and ctx.entity(c)), None)
                    or (ctx.entity(head.head) if head.dep_ in {"appos", "compound"} else None))
             if org is None:
