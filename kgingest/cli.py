@@ -8,6 +8,7 @@ from __future__ import annotations
 import os
 import sys
 import tempfile
+from datetime import datetime, timezone
 from pathlib import Path
 
 import click
@@ -16,7 +17,8 @@ from rdflib import Dataset, Graph
 from . import __version__
 from .emit import PREFIXES
 from .nlp import DEFAULT_MODEL, ModelError
-from .sources import InputError, read_all
+from .pipeline import DEFAULT_BATCH_SIZE
+from .sources import DEFAULT_MAX_CHARS, INPUT_FORMATS, InputError, scan
 
 FORMATS = ["turtle", "nt", "nquads", "trig", "json-ld", "xml"]
 QUAD_FORMATS = {"nquads", "trig", "json-ld"}
@@ -73,28 +75,78 @@ def main() -> None:
 @click.option("-m", "--model", default=DEFAULT_MODEL, show_default=True, help="Any installed spaCy English pipeline.")
 @click.option("--ontology", "ontology_paths", multiple=True, type=click.Path(exists=True),
               help="Ontology folder or .ttl file(s) instead of the bundled one.")
-def extract(inputs: tuple[str, ...], output: str, fmt: str, model: str, ontology_paths: tuple[str, ...]) -> None:
-    """Extract entities and relations from INPUTS (files, or - for stdin) as RDF."""
-    from .pipeline import Extractor
+@click.option("--input-format", type=click.Choice(INPUT_FORMATS),
+              help="Read every input as this instead of going by suffix (stdin: text unless given).")
+@click.option("--glob", "globs", multiple=True, metavar="PATTERN",
+              help="Files to take from folders; repeatable [default: *.txt *.html *.htm *.jsonl *.ndjson].")
+@click.option("-j", "--workers", type=click.IntRange(min=1), default=1, show_default=True,
+              help="Worker processes (one per core is best).")
+@click.option("--batch-size", type=click.IntRange(min=1), default=DEFAULT_BATCH_SIZE, show_default=True,
+              help="Documents per nlp.pipe batch and per worker task.")
+@click.option("--max-chars", type=click.IntRange(min=1), default=DEFAULT_MAX_CHARS, show_default=True,
+              help="Longest document accepted (spaCy needs about 1 GB per 100,000 characters).")
+@click.option("-q", "--quiet", is_flag=True, help="No progress, notes or summary: only a line per failed input.")
+@click.option("--json", "as_json", is_flag=True, help="End with a JSON summary line on stderr (even with --quiet).")
+def extract(inputs: tuple[str, ...], output: str, fmt: str, model: str, ontology_paths: tuple[str, ...],
+            input_format: str | None, globs: tuple[str, ...], workers: int, batch_size: int, max_chars: int,
+            quiet: bool, as_json: bool) -> None:
+    """Extract entities and relations from INPUTS as RDF.
+
+    INPUTS are files (.txt, .html/.htm, .jsonl/.ndjson), folders (read recursively) or -
+    for stdin. N-Quads and N-Triples are written as documents finish; every output file
+    appears whole or not at all. Set SOURCE_DATE_EPOCH to fix the run's timestamp.
+    """
+    import json
+
+    from .outfile import RdfWriter
+    from .pipeline import Extractor, Rendered, WorkerError, run
+    from .progress import Status, Tally
 
     try:
-        extractor = Extractor(model, ontology_paths)
+        extractor = Extractor(model, ontology_paths, _run_time(), max_chars=max_chars)
     except ModelError as e:
         fail(str(e))
         sys.exit(2)
-    failed = 0
-    good = []
-    for item in read_all(list(inputs)):
-        if isinstance(item, InputError):
-            fail(str(item))
-            failed += 1
-        else:
-            good.append(item)
-    graphs = [x.graph for x in extractor.extract(good)]
-    write_atomically(output, serialize(graphs, fmt))
-    if failed:
-        fail(f"{failed} of {len(inputs)} inputs failed; the other {len(inputs) - failed} were written")
+    try:
+        writer = RdfWriter(output, fmt)
+    except OSError as e:
+        fail(f"cannot write {output}: {e.strerror or e}")
+        sys.exit(2)
+    tally = Tally()
+    status = Status(sys.stderr, live=not quiet and sys.stderr.isatty())
+    items = scan(inputs, input_format=input_format, globs=globs, max_chars=max_chars)
+    try:
+        with writer:
+            for result in run(extractor, items, workers=workers, batch_size=batch_size):
+                tally.count(result)
+                if isinstance(result, Rendered):
+                    writer.write(result)
+                    for note in () if quiet else result.notes:
+                        status.message(f"kgingest: note: {note}")
+                else:
+                    status.message(f"kgingest: {result}")
+                status.update(tally)
+    except (WorkerError, OSError) as e:
+        status.close()
+        fail(f"stopped, nothing written to {output}: {e}" if writer.target else f"stopped: {e}")
         sys.exit(1)
+    status.close()
+    if as_json:
+        click.echo(json.dumps(tally.as_dict(workers=workers, output=output, format=fmt)), err=True)
+    elif not quiet:
+        click.echo(f"kgingest: {tally.line()}", err=True)
+    sys.exit(1 if tally.failed else 0)
+
+
+def _run_time() -> datetime:
+    """One prov:endedAtTime for the whole run: now, or SOURCE_DATE_EPOCH for reproducible output."""
+    epoch = os.environ.get("SOURCE_DATE_EPOCH")
+    if epoch is None:
+        return datetime.now(timezone.utc)
+    try:
+        return datetime.fromtimestamp(int(epoch), timezone.utc)
+    except (ValueError, OverflowError):
+        raise click.UsageError(f"SOURCE_DATE_EPOCH must be seconds since 1970, not {epoch!r}") from None
 
 
 # The store commands (ingest, delete, query) live in cli_store.py.
@@ -180,8 +232,13 @@ def show(inputs: tuple[str, ...], output: str, target: str | None, doc: str | No
 
     if bool(inputs) == bool(target):
         raise click.UsageError("give INPUTS or --store TARGET (one of the two)")
-    if sparql and Path(sparql).is_file():
-        sparql = Path(sparql).read_text(encoding="utf-8")
+    if len({pictures.is_rdf(i) for i in inputs}) > 1:
+        raise click.UsageError("INPUTS are either all RDF files or all articles")
+    if sparql and "{" not in sparql:  # a file holding the query (a query always has braces)
+        try:
+            sparql = Path(sparql).read_text(encoding="utf-8")
+        except OSError as e:
+            raise click.BadParameter(f"neither a query nor a readable file: {e}", param_hint="--sparql")
     onto = cached(tuple(str(p) for p in ontology_paths))
     try:
         if target:
@@ -198,13 +255,10 @@ def show(inputs: tuple[str, ...], output: str, target: str | None, doc: str | No
             picture = (pictures.query_picture(source, sparql, onto) if sparql else
                        pictures.document_picture(source, pictures.find_document(source, doc), onto))
             data = pictures.render(picture, output, onto)
-    except (pictures.PictureError, InputError) as e:
-        fail(str(e))
-        sys.exit(1)
     except ModelError as e:
         fail(str(e))
         sys.exit(2)
-    except (OSError, SyntaxError, ValueError) as e:
+    except (OSError, SyntaxError, ValueError) as e:  # PictureError and InputError are ValueErrors
         fail(str(e))
         sys.exit(1)
     write_atomically(output, data)

@@ -1,16 +1,49 @@
-"""Streams documents through the stages: text -> Doc -> entities -> relations -> RDF graph."""
+"""Streams documents through the stages: text -> Doc -> entities -> relations -> RDF.
+
+Two ways through:
+
+* :meth:`Extractor.extract` yields an :class:`Extraction` (with an rdflib graph) per
+  document, for callers that want objects;
+* :func:`run` is the batch runner behind ``kgingest extract``: raw inputs in, each
+  document's triples out as sorted N-Triples text (:class:`Rendered`), in input order,
+  in one process or several, with a failure per bad document instead of a failed batch.
+
+Memory stays flat however long the stream: documents are parsed a chunk at a time inside
+a spaCy memory zone (strings and lexemes of a chunk are freed when it is done), and at
+most a few chunks are in flight between worker processes.
+"""
 from __future__ import annotations
 
+import gc
+import multiprocessing
+import signal
+import sys
+from collections import deque
+from concurrent.futures import Future, ProcessPoolExecutor
+from concurrent.futures.process import BrokenProcessPool
 from dataclasses import dataclass
 from datetime import datetime
+from itertools import islice
 from pathlib import Path
-from typing import Iterable, Iterator
+from typing import Iterable, Iterator, TypeVar
 
 from rdflib import Graph
+from spacy.language import Language
 from spacy.tokens import Doc
 
 from . import emit, entities, nlp, ontology, relations
-from .sources import Document
+from .sources import DEFAULT_MAX_CHARS, Document, InputError, RawDocument, check_length
+
+DEFAULT_BATCH_SIZE = 32
+T = TypeVar("T")
+
+
+class ExtractionError(RuntimeError):
+    """A document the stages failed on (a bug, not the input's fault); the message names it."""
+
+
+class WorkerError(RuntimeError):
+    """A worker process died (killed, out of memory): the run cannot go on."""
 
 
 @dataclass
@@ -23,15 +56,54 @@ class Extraction:
     relations: list[relations.Relation]
 
 
+@dataclass(frozen=True)
+class Rendered:
+    """One document's triples as N-Triples text: small, picklable, ready for any sink.
+
+    The lines are sorted, so the same document gives the same bytes in any process.
+    """
+
+    name: str
+    iri: str
+    content_key: str
+    ntriples: str
+    triples: int
+    entities: int
+    relations: int
+    notes: tuple[str, ...] = ()
+
+    def nquads(self) -> str:
+        """The same triples as N-Quads in the document's named graph."""
+        tail = f" <{self.iri}> .\n"
+        return "".join(line + tail for line in self.ntriples.split(" .\n") if line)
+
+
+Result = Rendered | InputError | ExtractionError
+
+
+@dataclass(frozen=True)
+class Settings:
+    """What a worker process needs to build the same Extractor as the parent."""
+
+    model: str = nlp.DEFAULT_MODEL
+    ontology_paths: tuple[str, ...] = ()
+    generated_at: datetime | None = None
+    max_chars: int = DEFAULT_MAX_CHARS
+
+
 class Extractor:
     """A loaded ontology and spaCy pipeline, reused for every document of a run."""
 
     def __init__(self, model: str = nlp.DEFAULT_MODEL, ontology_paths: Iterable[str | Path] = (),
-                 generated_at: datetime | None = None):
-        self.onto = ontology.cached(tuple(str(p) for p in ontology_paths))
+                 generated_at: datetime | None = None, *, max_chars: int = DEFAULT_MAX_CHARS):
+        self.settings = Settings(model, tuple(str(p) for p in ontology_paths), generated_at, max_chars)
+        self.onto = ontology.cached(self.settings.ontology_paths)
         self.nlp = nlp.load(self.onto, model)
+        self.nlp.max_length = max(self.nlp.max_length, max_chars + 1)
+        prime_labels(self.nlp)
         self.model = nlp.model_version(self.nlp)
         self.generated_at = generated_at
+        self.max_chars = max_chars
 
     def document_iri(self, document: Document) -> str:
         return str(emit.document_iri(document.id))
@@ -47,8 +119,154 @@ class Extractor:
         graph = emit.document_graph(document, doc, ents, rels, self.onto, self.model, self.generated_at)
         return Extraction(document, str(graph.identifier), self.content_key(document), graph, ents, rels)
 
-    def extract(self, documents: Iterable[Document], batch_size: int = 32) -> Iterator[Extraction]:
-        """Parse in batches with nlp.pipe and yield each document's extraction as it is done."""
-        pairs = ((d.text, d) for d in documents)
-        for doc, document in self.nlp.pipe(pairs, as_tuples=True, batch_size=batch_size):
-            yield self.from_doc(document, doc)
+    def extract(self, documents: Iterable[Document], batch_size: int = DEFAULT_BATCH_SIZE) -> Iterator[Extraction]:
+        """Parse in batches with nlp.pipe and yield each document's extraction as it is done.
+
+        A chunk of ``batch_size`` documents is parsed and extracted inside one spaCy memory
+        zone, then yielded: no Doc outlives its chunk, and the vocabulary does not grow.
+        """
+        for chunk in chunked(documents, batch_size):
+            with self.nlp.memory_zone():
+                done = [self.from_doc(document, doc) for doc, document in
+                        self.nlp.pipe(((d.text, d) for d in chunk), as_tuples=True, batch_size=batch_size)]
+            yield from done
+
+    def render(self, items: list[Document | RawDocument | InputError],
+               batch_size: int = DEFAULT_BATCH_SIZE) -> list[Result]:
+        """One chunk of inputs -> one result each, in order; a bad input costs only itself."""
+        results: dict[int, Result] = {}
+        todo: list[tuple[int, Document]] = []
+        for i, item in enumerate(items):
+            if isinstance(item, InputError):
+                results[i] = item
+                continue
+            try:
+                document = item.parse(self.max_chars) if isinstance(item, RawDocument) else item
+                check_length(document.text, document.name, self.max_chars)
+            except InputError as e:
+                results[i] = e
+                continue
+            todo.append((i, document))
+        with self.nlp.memory_zone():
+            docs = self._parse([d for _, d in todo], batch_size)
+            for (i, document), doc in zip(todo, docs):
+                results[i] = doc if isinstance(doc, ExtractionError) else self._render_one(document, doc)
+        return [results[i] for i in range(len(items))]
+
+    def _parse(self, documents: list[Document], batch_size: int) -> list[Doc | ExtractionError]:
+        """nlp.pipe over the chunk; if it fails, one document at a time to find the culprit."""
+        try:
+            return list(self.nlp.pipe([d.text for d in documents], batch_size=batch_size))
+        except Exception:  # noqa: BLE001 - isolate below which document it was
+            pass
+        docs: list[Doc | ExtractionError] = []
+        for d in documents:
+            try:
+                docs.append(self.nlp(d.text))
+            except Exception as e:  # noqa: BLE001 - one document's failure must not stop the batch
+                docs.append(_failed(d, e))
+        return docs
+
+    def _render_one(self, document: Document, doc: Doc) -> Rendered | ExtractionError:
+        try:
+            x = self.from_doc(document, doc)
+            # split on "\n" only: str.splitlines would also split literals at U+2028 and friends
+            lines = sorted(line + "\n" for line in x.graph.serialize(format="nt").split("\n") if line.strip())
+        except Exception as e:  # noqa: BLE001 - a bug in a stage costs one document, not the batch
+            return _failed(document, e)
+        notes: tuple[str, ...] = ()
+        if "encoding" in document.meta:
+            notes = (f"{document.name}: not UTF-8; read as {document.meta['encoding']}",)
+        return Rendered(document.name, x.iri, x.content_key, "".join(lines), len(lines),
+                        len(x.entities.items), len(x.relations), notes)
+
+
+def prime_labels(pipeline: Language) -> None:
+    """Teach the NER every label the rulers before it can set, before the first document.
+
+    spaCy's NER adds a label it meets in a document's preset entities on the fly, storing
+    the label's string as a transient one when that happens inside a memory zone: after the
+    zone, ``nlp.meta`` and the NER's ``labels`` raise E018. Added up front, the strings are
+    permanent and every process has the same NER from its first document on.
+    """
+    if "ner" not in pipeline.pipe_names:
+        return
+    ner = pipeline.get_pipe("ner")
+    for name in pipeline.pipe_names[:pipeline.pipe_names.index("ner")]:
+        if pipeline.get_pipe_meta(name).factory in ("entity_ruler", "span_ruler"):
+            for label in pipeline.get_pipe(name).labels:
+                ner.add_label(label)
+
+
+def _failed(document: Document, e: Exception) -> ExtractionError:
+    return ExtractionError(f"{document.name}: extraction failed ({type(e).__name__}: {e})")
+
+
+def chunked(items: Iterable[T], size: int) -> Iterator[list[T]]:
+    it = iter(items)
+    while chunk := list(islice(it, size)):
+        yield chunk
+
+
+def run(extractor: Extractor, items: Iterable[Document | RawDocument | InputError], *,
+        workers: int = 1, batch_size: int = DEFAULT_BATCH_SIZE) -> Iterator[Result]:
+    """Every input's result, in input order: Rendered, or the InputError/ExtractionError that stopped it.
+
+    ``workers`` > 1 runs the extraction in that many processes, each with its own Extractor
+    built from ``extractor.settings`` (inherited, not reloaded, where processes fork); the
+    results are the same, document for document. At most ``2 * workers`` chunks of
+    ``batch_size`` inputs are in flight, so memory does not grow with the corpus.
+    Raises WorkerError if a worker process dies.
+    """
+    chunks = chunked(items, batch_size)
+    if workers <= 1:
+        for chunk in chunks:
+            yield from extractor.render(chunk, batch_size)
+        return
+    gc.collect()
+    pool = ProcessPoolExecutor(workers, mp_context=_context(), initializer=_start_worker,
+                               initargs=(extractor.settings, batch_size))
+    window: deque[tuple[Future[list[Result]], list]] = deque()
+    try:
+        for chunk in chunks:
+            window.append((pool.submit(_work, chunk), chunk))
+            if len(window) >= 2 * workers:
+                yield from _collect(*window.popleft())
+        while window:
+            yield from _collect(*window.popleft())
+    finally:
+        pool.shutdown(wait=not window, cancel_futures=True)
+
+
+def _collect(future: Future[list[Result]], chunk: list) -> list[Result]:
+    try:
+        return future.result()
+    except BrokenProcessPool:
+        first = chunk[0].name if chunk and not isinstance(chunk[0], InputError) else "?"
+        raise WorkerError(f"a worker process died (out of memory?) in the chunk starting at {first}") from None
+
+
+def _context() -> multiprocessing.context.BaseContext:
+    """fork where it is safe (Linux): workers inherit the loaded pipeline instead of reloading it."""
+    if sys.platform.startswith("linux"):
+        return multiprocessing.get_context("fork")
+    return multiprocessing.get_context("spawn")
+
+
+_WORKER: tuple[Extractor, int] | None = None
+
+
+def _start_worker(settings: Settings, batch_size: int) -> None:
+    global _WORKER
+    signal.signal(signal.SIGINT, signal.SIG_IGN)  # Ctrl-C is the parent's to handle
+    extractor = Extractor(settings.model, settings.ontology_paths, settings.generated_at,
+                          max_chars=settings.max_chars)
+    _WORKER = (extractor, batch_size)
+    gc.freeze()  # the loaded pipeline and ontology are never garbage: stop scanning them
+
+
+def _work(chunk: list[Document | RawDocument | InputError]) -> list[Result]:
+    if _WORKER is None:
+        raise RuntimeError("worker process not started")
+    extractor, batch_size = _WORKER
+    return extractor.render(chunk, batch_size)

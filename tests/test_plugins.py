@@ -247,7 +247,7 @@ def test_parser_into_a_named_graph_of_a_dataset():
 
 
 def test_documentation_mentions_every_plugin():
-    text = (ROOT / "docs" / "ecosystem.md").read_text(encoding="utf-8")
+    text = (ROOT / "README.md").read_text(encoding="utf-8")
     for needle in ('nlp.add_pipe("kgingest")', 'format="kgingest"', "kgingest validate", "kgingest eval",
                    "kgingest show"):
         assert needle in text, needle

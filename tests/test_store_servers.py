@@ -32,7 +32,7 @@ pytestmark = pytest.mark.slow
 
 ROOT = Path(__file__).resolve().parents[1]
 CORPUS = ROOT.parent / "shared" / "corpus" / "dev"
-DOCS_MD = ROOT / "docs" / "store.md"
+README = ROOT / "README.md"
 KUDLOW = "securityweek-huawei-kudlow.txt"
 EVIDENCE = f"""PREFIX kg: <{KG}>
 PREFIX rdf: <http://www.w3.org/1999/02/22-rdf-syntax-ns#>
@@ -137,7 +137,10 @@ def snapshot(sink: Sink, iris: list[str]) -> dict[str, frozenset[tuple[str, str,
 
 
 def sparql_examples() -> list[str]:
-    return re.findall(r"```sparql\n(.*?)```", DOCS_MD.read_text(encoding="utf-8"), re.S)
+    """The example queries of the README's section on storing and querying."""
+    text = README.read_text(encoding="utf-8")
+    section = text.split("## Storing and querying the graph", 1)[1].split("\n## ", 1)[0]
+    return re.findall(r"```sparql\n(.*?)```", section, re.S)
 
 
 @pytest.mark.parametrize("make_sink", SINKS, indirect=True)

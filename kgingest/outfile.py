@@ -1,0 +1,101 @@
+"""RDF output files: streamed where the format allows, and never half-written.
+
+N-Quads and N-Triples go out document by document as the results arrive, so memory does
+not grow with the corpus. Turtle, TriG, JSON-LD and RDF/XML need the whole graph and are
+serialised at the end. Either way a file is written under a temporary name beside the
+target and renamed into place when it is complete: a crash or Ctrl-C leaves the old file
+(or none), never a partial one.
+
+Streamed N-Triples repeat the triples two documents share (an entity's type and label);
+loading them into any store removes the repeats. N-Quads have none: each document's
+triples are in its own named graph.
+"""
+from __future__ import annotations
+
+import os
+import sys
+import tempfile
+from pathlib import Path
+from types import TracebackType
+from typing import BinaryIO
+
+from rdflib import Dataset, Graph, URIRef
+
+from .emit import PREFIXES
+from .pipeline import Rendered
+
+FORMATS = ("turtle", "nt", "nquads", "trig", "json-ld", "xml")
+STREAMED = ("nquads", "nt")
+QUAD_FORMATS = ("nquads", "trig", "json-ld")
+
+
+class RdfWriter:
+    """Writes Rendered documents to a file (or stdout for ``-``) in one RDF format.
+
+    Use as a context manager: the file is put in place when the block ends normally and
+    thrown away when it raises. Opening fails at once (OSError) if the file cannot be created.
+    """
+
+    def __init__(self, path: str | None, fmt: str):
+        if fmt not in FORMATS:
+            raise ValueError(f"unknown RDF format {fmt!r}; one of {', '.join(FORMATS)}")
+        self.fmt = fmt
+        self.target = None if path in (None, "-") else Path(path)
+        self._tmp: Path | None = None
+        self._out: BinaryIO
+        if self.target is None:
+            self._out = sys.stdout.buffer
+        else:
+            fd, tmp = tempfile.mkstemp(dir=self.target.parent, prefix=f".{self.target.name}.", suffix=".tmp")
+            self._tmp = Path(tmp)
+            os.chmod(fd, 0o666 & ~_umask())  # mkstemp makes 0600; give the file the usual mode
+            self._out = os.fdopen(fd, "wb")
+        self._graph: Graph | None = None
+        if fmt not in STREAMED:
+            self._graph = Dataset() if fmt in QUAD_FORMATS else Graph()
+
+    def write(self, rendered: Rendered) -> None:
+        if self._graph is None:
+            data = rendered.nquads() if self.fmt == "nquads" else rendered.ntriples
+            self._out.write(data.encode("utf-8"))
+            if self.target is None:
+                self._out.flush()
+        elif isinstance(self._graph, Dataset):
+            self._graph.graph(URIRef(rendered.iri)).parse(data=rendered.ntriples, format="nt")
+        else:
+            self._graph.parse(data=rendered.ntriples, format="nt")
+
+    def commit(self) -> None:
+        """Finish the output and, for a file, move it into place."""
+        if self._graph is not None:
+            for prefix, ns in PREFIXES.items():
+                self._graph.bind(prefix, ns)
+            self._out.write(self._graph.serialize(format=self.fmt, encoding="utf-8"))
+        self._out.flush()
+        if self._tmp is not None and self.target is not None:
+            self._out.close()
+            os.replace(self._tmp, self.target)
+            self._tmp = None
+
+    def abort(self) -> None:
+        """Throw away a partly written file."""
+        if self._tmp is not None:
+            self._out.close()
+            self._tmp.unlink(missing_ok=True)
+            self._tmp = None
+
+    def __enter__(self) -> "RdfWriter":
+        return self
+
+    def __exit__(self, kind: type[BaseException] | None, error: BaseException | None,
+                 tb: TracebackType | None) -> None:
+        if kind is None:
+            self.commit()
+        else:
+            self.abort()
+
+
+def _umask() -> int:
+    mask = os.umask(0)
+    os.umask(mask)
+    return mask
