@@ -20,6 +20,7 @@ from typing import Iterator
 
 from spacy.tokens import Doc, Span
 
+from .nlp import ruler_class
 from .ontology import Ontology
 
 NAME_LABELS = {"PERSON", "ORG", "GPE", "NORP", "LOC", "FAC"}
@@ -354,13 +355,14 @@ def mentions(doc: Doc, onto: Ontology) -> list[tuple[Mention, str, str | None]]:
     lex = lexicon(onto)
     out = []
     for ent in doc.ents:
-        if ent.label_ not in NAME_LABELS and ent.label_ not in onto.classes:
+        ruled = ruler_class(ent)
+        if ent.label_ not in NAME_LABELS and ruled is None:
             continue
         for seg in _segments(ent):
             span = _clean(seg, onto)
             if span is None:
                 continue
-            label = ent.label_
+            label = ruled or ent.label_
             if label == "ORG" and span.start > seg.start and doc[span.start - 1].lower_ in _role_words(onto):
                 label = "PERSON"        # "Trade Representative Anjali Deshpande"
             cls, canon = classify(span, label, onto, lex)

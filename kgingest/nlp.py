@@ -11,7 +11,7 @@ import itertools
 
 import spacy
 from spacy.language import Language
-from spacy.tokens import Doc
+from spacy.tokens import Doc, Span
 
 from .ontology import Ontology
 
@@ -72,7 +72,22 @@ def ruler_patterns(onto: Ontology) -> list[dict]:
         else:
             patterns.append({"label": "SanctionsList", "pattern": [
                 {"TEXT": {"REGEX": capital}}, {"LOWER": "sanctions"}, {"ORTH": suffix}]})
+    # spaCy's own labels for the NER (a new label would grow its transition system and slow
+    # every document); the ontology class and canonical name ride in the pattern id
+    for p in patterns:
+        cls = p["label"]
+        p["label"], p["id"] = SPACY_LABELS.get(cls, "ORG"), f"{cls}{ID_SEP}{p.get('id', '')}"
     return patterns
+
+
+SPACY_LABELS = {"Person": "PERSON", "Country": "GPE", "Place": "GPE", "SanctionsList": "LAW"}
+ID_SEP = "|"
+
+
+def ruler_class(span: Span) -> str | None:
+    """The ontology class the kgingest ruler gave this entity span, if it was the ruler's."""
+    cls, sep, _ = span.ent_id_.partition(ID_SEP)
+    return cls if sep else None
 
 
 _PIPELINES: dict[tuple[str, str], Language] = {}

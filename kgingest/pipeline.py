@@ -23,11 +23,12 @@ from concurrent.futures import Future, ProcessPoolExecutor
 from concurrent.futures.process import BrokenProcessPool
 from dataclasses import dataclass
 from datetime import datetime
+from functools import cached_property
 from itertools import islice
 from pathlib import Path
 from typing import Iterable, Iterator, TypeVar
 
-from rdflib import Graph
+from rdflib import Graph, URIRef
 from spacy.language import Language
 from spacy.tokens import Doc
 
@@ -51,9 +52,14 @@ class Extraction:
     document: Document
     iri: str
     content_key: str
-    graph: Graph
+    triples: list[emit.Triple]
     entities: entities.Entities
     relations: list[relations.Relation]
+
+    @cached_property
+    def graph(self) -> Graph:
+        """The document's named graph as an rdflib Graph, built on first use."""
+        return emit.to_graph(URIRef(self.iri), self.triples)
 
 
 @dataclass(frozen=True)
@@ -116,8 +122,8 @@ class Extractor:
         """Entities, relations and the graph of an already parsed Doc."""
         ents = entities.find(doc, self.onto)
         rels = relations.find(doc, ents, self.onto)
-        graph = emit.document_graph(document, doc, ents, rels, self.onto, self.model, self.generated_at)
-        return Extraction(document, str(graph.identifier), self.content_key(document), graph, ents, rels)
+        triples = emit.document_triples(document, doc, ents, rels, self.onto, self.model, self.generated_at)
+        return Extraction(document, self.document_iri(document), self.content_key(document), triples, ents, rels)
 
     def extract(self, documents: Iterable[Document], batch_size: int = DEFAULT_BATCH_SIZE) -> Iterator[Extraction]:
         """Parse in batches with nlp.pipe and yield each document's extraction as it is done.
@@ -170,8 +176,7 @@ class Extractor:
     def _render_one(self, document: Document, doc: Doc) -> Rendered | ExtractionError:
         try:
             x = self.from_doc(document, doc)
-            # split on "\n" only: str.splitlines would also split literals at U+2028 and friends
-            lines = sorted(line + "\n" for line in x.graph.serialize(format="nt").split("\n") if line.strip())
+            lines = emit.ntriples(x.triples)
         except Exception as e:  # noqa: BLE001 - a bug in a stage costs one document, not the batch
             return _failed(document, e)
         notes: tuple[str, ...] = ()
