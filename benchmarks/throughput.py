@@ -184,9 +184,9 @@ def stages(folder: Path, model: str, batch_size: int, count: int) -> dict[str, f
                 t1 = time.perf_counter()
                 rels = relations.find(doc, ents, extractor.onto)
                 t2 = time.perf_counter()
-                g = emit.document_graph(d, doc, ents, rels, extractor.onto, extractor.model, None)
+                triples = emit.document_triples(d, doc, ents, rels, extractor.onto, extractor.model, None)
                 t3 = time.perf_counter()
-                g.serialize(format="nt")
+                emit.ntriples(triples)      # what the pipeline writes: no rdflib Graph on this path
                 t4 = time.perf_counter()
                 times["entities"] += t1 - t0
                 times["relations"] += t2 - t1

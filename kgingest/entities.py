@@ -16,6 +16,7 @@ import re
 import unicodedata
 from collections import Counter, defaultdict
 from dataclasses import dataclass, field
+from functools import lru_cache
 from typing import Iterator
 
 from spacy.tokens import Doc, Span
@@ -28,6 +29,7 @@ CONNECTORS = {"of", "and", "for", "the", "&", "de", "du", "la", "on", "in"}
 _QUOTES = str.maketrans({"\u2019": "'", "\u2018": "'", "\u201c": '"', "\u201d": '"', "\u2013": "-", "\u2014": "-"})
 
 
+@lru_cache(maxsize=65536)
 def normalize(name: str) -> str:
     """Case-, accent- and punctuation-folded form of a name, for matching and for IRIs.
 
@@ -567,9 +569,12 @@ def _propagate(doc: Doc, entities: list[Entity], onto: Ontology) -> None:
     if not owner:
         return
     longest = max(len(k.split()) for k in owner)
+    firsts = {k.split()[0] for k in owner if k}
     i = 0
     while i < len(doc):
-        if i in taken or not (doc[i].pos_ == "PROPN" or doc[i].is_title or doc[i].is_upper) or doc[i].is_punct:
+        tok = doc[i]
+        if i in taken or not (tok.pos_ == "PROPN" or tok.is_title or tok.is_upper) or tok.is_punct \
+                or normalize(tok.text) not in firsts:
             i += 1
             continue
         for n in range(min(longest, len(doc) - i), 0, -1):
@@ -608,7 +613,6 @@ def _retype_employers(doc: Doc, entities: list[Entity], onto: Ontology) -> None:
     People who are ever called by their surname alone or given a title stay people."""
     roles, verbs, located = _employer_slots(onto)
     honorifics = onto.words("honorific") | _role_words(onto)
-    people = {id(e) for e in entities if e.cls == "Person"}
     person_at = {i for e in entities if e.cls == "Person" for m in e.mentions for i in range(m.start, m.end)}
     for e in entities:
         words = e.label.split()
@@ -633,7 +637,6 @@ def _retype_employers(doc: Doc, entities: list[Entity], onto: Ontology) -> None:
                 evidence += 1       # "X, which is headquartered in Y", "Y-based X"
         if evidence:
             e.cls = _descriptor_cue(e.mentions[0].span(doc), onto) or "Company"
-            people.discard(id(e))
 
 
 def _merge_same_names(order: list[Entity]) -> None:

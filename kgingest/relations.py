@@ -70,6 +70,7 @@ class Triggers:
     judgements: dict[str, list[str]] = field(default_factory=lambda: defaultdict(list))
     location_cues: dict[str, list[str]] = field(default_factory=lambda: defaultdict(list))
     max_role_words: int = 1
+    role_ends: set[str] = field(default_factory=set)    # last words of role nouns: a quick filter
 
     @classmethod
     def build(cls, onto: Ontology) -> "Triggers":
@@ -79,6 +80,7 @@ class Triggers:
             for noun in p.role_nouns:
                 t.roles[noun.lower()].append(p.name)
                 t.max_role_words = max(t.max_role_words, len(noun.split()))
+                t.role_ends.add(noun.lower().split()[-1].split("-")[-1])
             for kind, triggers in (("active", p.verbs), ("inverse", p.inverse_verbs), ("patient", p.patient_verbs)):
                 for trig in triggers:
                     t.verbs[trig.lemma.split()[0]].append((p.name, trig, kind))
@@ -417,6 +419,8 @@ def role_rules(ctx: Context, sent: Span) -> Iterator[Candidate]:
     trig = ctx.trig
     sub_words = ctx.words("subordinateWord")
     for tok in sent:
+        if tok.lower_ not in trig.role_ends and tok.lemma_.lower() not in trig.role_ends:
+            continue
         if tok.pos_ not in {"NOUN", "PROPN"} or ctx.entity(tok) and ctx.entity(tok).cls != "Person":
             if not (tok.text in trig.roles or tok.lower_ in trig.roles):
                 continue
