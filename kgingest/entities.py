@@ -170,6 +170,9 @@ def _clean(span: Span, onto: Ontology) -> Span | None:
         end -= 1
     if start >= end:
         return None
+    commas = [t.i for t in doc[start:end] if t.text == ","]
+    if commas and not any(t.lower_ in {"and", "&"} for t in doc[commas[0]:end]):
+        end = commas[0]     # an enumeration needs its "and": "Ministry of Commerce, Beijing" stops at the comma
     while span.label_ == "PERSON" and end + 1 < len(doc) and doc[end].text == "-" and not doc[end - 1].whitespace_ \
             and not doc[end].whitespace_ and doc[end + 1].is_alpha and doc[end + 1].is_lower \
             and doc[end + 1].pos_ not in {"VERB", "ADJ", "ADV"}:

@@ -7,7 +7,6 @@
 """
 from __future__ import annotations
 
-import itertools
 
 import spacy
 from spacy.language import Language
@@ -48,30 +47,27 @@ def ruler_patterns(onto: Ontology) -> list[dict]:
         for name in (c.name, *c.aliases):
             if _ruler_ok(name) or name.isupper():
                 patterns.append({"label": country_cls, "pattern": name, "id": c.name})
-    capital = r"^[A-Z][\w.&-]*$"
     # "Ministry of Trade, Industry and Energy", "Department for Business and Trade":
     # an agency cue word, "of"/"for" and a run of capitalised words
     agency = onto.classes.get("GovernmentAgency")
     cues = sorted(w for w in agency.cue_words if " " not in w and w[0].isupper()) if agency else []
     title = {"TEXT": {"REGEX": r"^[A-Z][\w.&'-]*$"}}
-    head = [{"TEXT": {"REGEX": r"^(Federal|National|State|Royal|Central)$"}, "OP": "?"}, {"TEXT": {"IN": cues}},
-            {"LOWER": {"IN": ["of", "for"]}}, {"LOWER": "the", "OP": "?"}]
+    # (set lookups before any regular expression: the matcher tries the first token everywhere)
+    head = [{"TEXT": {"IN": ["Federal", "National", "State", "Royal", "Central"]}, "OP": "?"},
+            {"TEXT": {"IN": cues}}, {"LOWER": {"IN": ["of", "for"]}}, {"LOWER": "the", "OP": "?"}]
     if cues:
+        # commas too ("Economic Affairs, Education and Research"); entities.py cuts a span at
+        # its first comma when no "and" follows it ("Ministry of Commerce, Beijing")
         patterns.append({"label": "GovernmentAgency", "pattern": head + [
-            title, {"TEXT": {"REGEX": r"^([A-Z][\w.&'-]*|and|&|of|the)$"}, "OP": "*"}, title]})
+            title, {"TEXT": {"REGEX": r"^([A-Z][\w.&'-]*|and|&|of|the|,)$"}, "OP": "*"}, title]})
         patterns.append({"label": "GovernmentAgency", "pattern": head + [title]})
-        for a, b, c in itertools.product((1, 2, 3), repeat=3):   # "Economic Affairs, Education and Research"
-            patterns.append({"label": "GovernmentAgency", "pattern": head + [title] * a + [{"ORTH": ","}]
-                             + [title] * b + [{"ORTH": ",", "OP": "?"}, {"LOWER": "and"}] + [title] * c})
     for suffix in onto.classes["SanctionsList"].cue_suffixes if "SanctionsList" in onto.classes else ():
-        if suffix[0].isupper():
-            patterns.append({"label": "SanctionsList", "pattern": [
-                {"TEXT": {"REGEX": capital}},
-                {"TEXT": {"REGEX": r"^([A-Z][\w.&-]*|and|of|on|for)$"}, "OP": "*"},
-                {"ORTH": suffix}]})
-        else:
-            patterns.append({"label": "SanctionsList", "pattern": [
-                {"TEXT": {"REGEX": capital}}, {"LOWER": "sanctions"}, {"ORTH": suffix}]})
+        for first in ({"IS_TITLE": True}, {"IS_UPPER": True}):
+            if suffix[0].isupper():
+                patterns.append({"label": "SanctionsList", "pattern": [
+                    first, {"TEXT": {"REGEX": r"^([A-Z][\w.&-]*|and|of|on|for)$"}, "OP": "*"}, {"ORTH": suffix}]})
+            else:
+                patterns.append({"label": "SanctionsList", "pattern": [first, {"LOWER": "sanctions"}, {"ORTH": suffix}]})
     # spaCy's own labels for the NER (a new label would grow its transition system and slow
     # every document); the ontology class and canonical name ride in the pattern id
     for p in patterns:
