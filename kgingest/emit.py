@@ -8,6 +8,7 @@ README ("The RDF model").
 from __future__ import annotations
 
 import hashlib
+from bisect import bisect_right
 from datetime import datetime, timezone
 from decimal import Decimal
 from urllib.parse import quote
@@ -16,10 +17,11 @@ from rdflib import RDF, RDFS, SKOS, XSD, Graph, Literal, Namespace, URIRef
 from rdflib.plugins.serializers.nt import _nt_row
 from rdflib.term import Node
 from rdflib.namespace import DCTERMS, PROV
-from spacy.tokens import Doc
+from spacy.tokens import Doc, Span
 
 from . import __version__
 from .entities import Entities, Entity, normalize
+from .nlp import sentences
 from .ontology import KG, Ontology
 from .relations import Relation
 from .sources import Document
@@ -137,12 +139,12 @@ def document_triples(
     add((context, NIF.endIndex, Literal(len(text))))
     add((context, NIF.sourceUrl, d))
 
-    sentences: dict[int, URIRef] = {}
+    sentence_nodes: dict[tuple[int, int], URIRef] = {}
 
     def sentence(start: int, end: int) -> URIRef:
         node = _char(d, start, end)
-        if start not in sentences:
-            sentences[start] = node
+        if (start, end) not in sentence_nodes:
+            sentence_nodes[start, end] = node
             add((node, RDF.type, NIF.Sentence))
             add((node, NIF.beginIndex, Literal(start)))
             add((node, NIF.endIndex, Literal(end)))
@@ -150,7 +152,12 @@ def document_triples(
             add((node, NIF.referenceContext, context))
         return node
 
-    sent_of = [s for s in doc.sents for _ in s]    # token index -> its sentence (Token.sent is slow)
+    sents = sentences(doc)
+    starts = [s.start for s in sents]      # bisect on these: Token.sent walks the whole Doc
+
+    def sent_of(i: int) -> Span:
+        return sents[bisect_right(starts, i) - 1]
+
     iris: dict[int, URIRef] = {}
     for ent in entities.items:
         e = iris[id(ent)] = entity_iri(ent.cls, ent.canonical or ent.label)
@@ -159,15 +166,16 @@ def document_triples(
         for alias in sorted(ent.aliases):
             add((e, SKOS.altLabel, Literal(alias)))
         for m in ent.mentions:
-            span = m.span(doc)
-            node = _char(d, span.start_char, span.end_char)
+            last_token = doc[m.end - 1]
+            begin, end = doc[m.start].idx, last_token.idx + len(last_token)
+            node = _char(d, begin, end)
             add((node, RDF.type, NIF.Phrase))
-            add((node, NIF.beginIndex, Literal(span.start_char)))
-            add((node, NIF.endIndex, Literal(span.end_char)))
-            add((node, NIF.anchorOf, Literal(span.text)))
+            add((node, NIF.beginIndex, Literal(begin)))
+            add((node, NIF.endIndex, Literal(end)))
+            add((node, NIF.anchorOf, Literal(text[begin:end])))
             add((node, NIF.referenceContext, context))
             # the sentence(s) the mention lies in: the parser may split inside a name
-            first, last = sent_of[span.start], sent_of[span.end - 1]
+            first, last = sent_of(m.start), sent_of(m.end - 1)
             add((node, NIF.sentence, sentence(first.start_char, last.end_char)))
             add((node, ITSRDF.taIdentRef, e))
 

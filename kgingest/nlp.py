@@ -119,5 +119,16 @@ def load(onto: Ontology, model: str = DEFAULT_MODEL) -> Language:
     return _PIPELINES[key]
 
 
+def sentences(doc: Doc) -> list[Span]:
+    """The Doc's sentences, found once per Doc (``Doc.sents`` walks every token each time)."""
+    bounds = doc.user_data.get(SENTENCES_KEY)
+    if bounds is None:
+        bounds = doc.user_data[SENTENCES_KEY] = [(s.start, s.end) for s in doc.sents]
+    return [doc[a:b] for a, b in bounds]
+
+
+SENTENCES_KEY = "kgingest.sentences"
+
+
 def model_version(nlp: Language) -> str:
     return f"{nlp.meta.get('lang', 'xx')}_{nlp.meta.get('name', '?')} {nlp.meta.get('version', '?')}"

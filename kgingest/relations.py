@@ -27,6 +27,7 @@ from typing import Iterator
 from spacy.tokens import Doc, Span, Token
 
 from .entities import PARTY_TAG, Entities, Entity, lexicon
+from .nlp import sentences
 from .ontology import Ontology, Trigger
 
 
@@ -116,7 +117,7 @@ class Context:
     text: str = ""
 
     def __post_init__(self) -> None:
-        self.sents = list(self.doc.sents)
+        self.sents = sentences(self.doc)
         self.text = self.doc.text
         for n, s in enumerate(self.sents):
             for tok in s:
