@@ -20,7 +20,7 @@ from rdflib.namespace import DCTERMS, PROV
 from spacy.tokens import Doc, Span
 
 from . import __version__
-from .entities import Entities, Entity, normalize
+from .entities import Entities, normalize
 from .nlp import sentences
 from .ontology import KG, Ontology
 from .relations import Relation

@@ -14,7 +14,7 @@ from __future__ import annotations
 
 import re
 import unicodedata
-from collections import Counter, defaultdict
+from collections import defaultdict
 from dataclasses import dataclass, field
 from functools import lru_cache
 from typing import Iterator
@@ -600,7 +600,9 @@ def _propagate(doc: Doc, entities: list[Entity], onto: Ontology) -> None:
 def _employer_slots(onto: Ontology) -> tuple[frozenset[str], frozenset[str], frozenset[str]]:
     """Role nouns and hiring verbs whose holder or subject must be an organisation, by the
     domains and ranges of the ontology: a person is nobody's "chief executive of"."""
-    roles, verbs, located = set(), set(), set()
+    roles: set[str] = set()
+    verbs: set[str] = set()
+    located: set[str] = set()
     for p in onto.properties.values():
         if p.range and "Person" not in p.range and not {"Legislature", "PoliticalParty"} & p.range:
             roles |= {r for r in p.role_nouns if " " not in r}

@@ -3,13 +3,16 @@
 * ``kgingest_paragraphs`` starts a sentence after every blank line, so page furniture
   ("Trending", "Register") never glues onto an article sentence;
 * an ``entity_ruler`` before the statistical NER that knows the gazetteer's names, the
-  countries and the shape of a sanctions list ("... List"), labelled with ontology classes.
+  countries and the shape of a sanctions list ("... List"), with spaCy's labels and the
+  ontology class in each pattern's id.
 """
 from __future__ import annotations
 
+from typing import Any
 
 import spacy
 from spacy.language import Language
+from spacy.pipeline import EntityRuler
 from spacy.tokens import Doc, Span
 
 from .ontology import Ontology
@@ -37,7 +40,7 @@ def _ruler_ok(name: str) -> bool:
 
 def ruler_patterns(onto: Ontology) -> list[dict]:
     """Entity-ruler patterns from the gazetteer, the countries and the SanctionsList cue words."""
-    patterns = []
+    patterns: list[dict[str, Any]] = []
     for known in onto.known:
         for name in (known.name, *known.aliases):
             if _ruler_ok(name):
@@ -106,7 +109,7 @@ def add_helpers(nlp: Language, onto: Ontology) -> None:
     if "kgingest_paragraphs" not in nlp.pipe_names:
         nlp.add_pipe("kgingest_paragraphs", before="parser")
     if "kgingest_ruler" not in nlp.pipe_names:
-        ruler = nlp.add_pipe("entity_ruler", name="kgingest_ruler", before="ner",
+        ruler: EntityRuler = nlp.add_pipe("entity_ruler", name="kgingest_ruler", before="ner",  # type: ignore[assignment]
                              config={"phrase_matcher_attr": "ORTH", "validate": False})
         ruler.add_patterns(ruler_patterns(onto))
 

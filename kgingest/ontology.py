@@ -17,6 +17,7 @@ from pathlib import Path
 import pycountry
 from rdflib import OWL, RDF, RDFS, Graph, Namespace, URIRef
 from rdflib.collection import Collection
+from rdflib.term import Node
 
 KG = Namespace("https://w3id.org/kgingest/ontology#")
 
@@ -133,15 +134,15 @@ def default_dir() -> Path:
     return Path(str(resources.files("kgingest.ontologies")))
 
 
-def _local(iri: URIRef) -> str:
+def _local(iri: Node) -> str:
     return str(iri).rsplit("#", 1)[-1].rsplit("/", 1)[-1]
 
 
-def _strings(g: Graph, s: URIRef, p: URIRef) -> list[str]:
+def _strings(g: Graph, s: Node, p: URIRef) -> list[str]:
     return sorted(str(o) for o in g.objects(s, p))
 
 
-def _class_names(g: Graph, node) -> frozenset[str]:
+def _class_names(g: Graph, node: Node | None) -> frozenset[str]:
     """Class names of a domain/range: a named class or an owl:unionOf list."""
     if isinstance(node, URIRef):
         return frozenset({_local(node)})
@@ -187,9 +188,9 @@ def load(paths: list[Path] | None = None) -> Ontology:
     if not paths:
         paths = [default_dir()]
     files: list[Path] = []
-    for p in paths:
-        p = Path(p)
-        files.extend(sorted(f for f in p.glob("*.ttl") if "shapes" not in f.name) if p.is_dir() else [p])
+    for given in paths:
+        path = Path(given)
+        files.extend(sorted(f for f in path.glob("*.ttl") if "shapes" not in f.name) if path.is_dir() else [path])
     g = Graph()
     digest = hashlib.sha256()
     for f in files:
@@ -218,27 +219,27 @@ def load(paths: list[Path] | None = None) -> Ontology:
             frozenset(_strings(g, c, KG.cueSuffix)),
         )
     properties = {}
-    for p in g.subjects(RDF.type, OWL.ObjectProperty):
-        if not str(p).startswith(str(KG)):
+    for prop in g.subjects(RDF.type, OWL.ObjectProperty):
+        if not str(prop).startswith(str(KG)):
             continue
-        name = _local(p)
+        name = _local(prop)
         properties[name] = OntProperty(
-            name=name, iri=p, label=str(g.value(p, RDFS.label) or name),
-            domain=_class_names(g, g.value(p, RDFS.domain)),
-            range=_class_names(g, g.value(p, RDFS.range)),
-            symmetric=(p, RDF.type, OWL.SymmetricProperty) in g,
-            role_nouns=frozenset(w.lower() for w in _strings(g, p, KG.roleNoun)),
-            verbs=tuple(Trigger.parse(w) for w in _strings(g, p, KG.verbTrigger)),
-            inverse_verbs=tuple(Trigger.parse(w) for w in _strings(g, p, KG.inverseVerbTrigger)),
-            patient_verbs=tuple(Trigger.parse(w) for w in _strings(g, p, KG.patientVerbTrigger)),
-            event_nouns=tuple(Trigger.parse(w) for w in _strings(g, p, KG.eventNoun)),
-            location_cues=frozenset(w.lower() for w in _strings(g, p, KG.locationCue)),
-            judgement_nouns=frozenset(w.lower() for w in _strings(g, p, KG.judgementNoun)),
-            state_roles=frozenset(w.lower() for w in _strings(g, p, KG.stateRole)),
-            about_owner=bool(g.value(p, KG.aboutOwner)),
-            affiliation=bool(g.value(p, KG.affiliation)),
-            priority=int(g.value(p, KG.priority) or 9),
-            unit_fallback=_local(g.value(p, KG.unitFallback)) if g.value(p, KG.unitFallback) else None,
+            name=name, iri=URIRef(str(prop)), label=str(g.value(prop, RDFS.label) or name),
+            domain=_class_names(g, g.value(prop, RDFS.domain)),
+            range=_class_names(g, g.value(prop, RDFS.range)),
+            symmetric=(prop, RDF.type, OWL.SymmetricProperty) in g,
+            role_nouns=frozenset(w.lower() for w in _strings(g, prop, KG.roleNoun)),
+            verbs=tuple(Trigger.parse(w) for w in _strings(g, prop, KG.verbTrigger)),
+            inverse_verbs=tuple(Trigger.parse(w) for w in _strings(g, prop, KG.inverseVerbTrigger)),
+            patient_verbs=tuple(Trigger.parse(w) for w in _strings(g, prop, KG.patientVerbTrigger)),
+            event_nouns=tuple(Trigger.parse(w) for w in _strings(g, prop, KG.eventNoun)),
+            location_cues=frozenset(w.lower() for w in _strings(g, prop, KG.locationCue)),
+            judgement_nouns=frozenset(w.lower() for w in _strings(g, prop, KG.judgementNoun)),
+            state_roles=frozenset(w.lower() for w in _strings(g, prop, KG.stateRole)),
+            about_owner=bool(g.value(prop, KG.aboutOwner)),
+            affiliation=bool(g.value(prop, KG.affiliation)),
+            priority=int(str(g.value(prop, KG.priority) or 9)),
+            unit_fallback=_local(fallback) if (fallback := g.value(prop, KG.unitFallback)) else None,
         )
     lexicon: dict[str, frozenset[str]] = {}
     for prop in g.subjects(RDFS.subPropertyOf, KG.lexicon):

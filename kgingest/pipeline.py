@@ -26,7 +26,7 @@ from datetime import datetime
 from functools import cached_property
 from itertools import islice
 from pathlib import Path
-from typing import Iterable, Iterator, TypeVar
+from typing import Any, Iterable, Iterator, TypeVar
 
 from rdflib import Graph, URIRef
 from spacy.language import Language
@@ -196,10 +196,11 @@ def prime_labels(pipeline: Language) -> None:
     """
     if "ner" not in pipeline.pipe_names:
         return
-    ner = pipeline.get_pipe("ner")
+    ner: Any = pipeline.get_pipe("ner")
     for name in pipeline.pipe_names[:pipeline.pipe_names.index("ner")]:
         if pipeline.get_pipe_meta(name).factory in ("entity_ruler", "span_ruler"):
-            for label in pipeline.get_pipe(name).labels:
+            ruler: Any = pipeline.get_pipe(name)
+            for label in ruler.labels:
                 ner.add_label(label)
 
 

@@ -19,7 +19,6 @@ Rule families, all driven by annotations in ``ontologies/kgingest.ttl``:
 """
 from __future__ import annotations
 
-import re
 from collections import defaultdict
 from dataclasses import dataclass, field
 from typing import Iterator
