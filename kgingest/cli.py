@@ -7,59 +7,21 @@ from __future__ import annotations
 
 import os
 import sys
-import tempfile
 from datetime import datetime, timezone
 from pathlib import Path
 
 import click
-from rdflib import Dataset, Graph
 
 from . import __version__
-from .emit import PREFIXES
 from .nlp import DEFAULT_MODEL, ModelError
+from .outfile import FORMATS, write_bytes
 from .pipeline import DEFAULT_BATCH_SIZE
 from .sources import DEFAULT_MAX_CHARS, INPUT_FORMATS, InputError, scan
 
-FORMATS = ["turtle", "nt", "nquads", "trig", "json-ld", "xml"]
-QUAD_FORMATS = {"nquads", "trig", "json-ld"}
 
 
 def fail(message: str) -> None:
     click.echo(f"kgingest: {message}", err=True)
-
-
-def write_atomically(path: str | None, data: bytes) -> None:
-    """Write all or nothing: a crash never leaves a half-written output file."""
-    if path in (None, "-"):
-        sys.stdout.buffer.write(data)
-        sys.stdout.buffer.flush()
-        return
-    target = Path(path)
-    fd, tmp = tempfile.mkstemp(dir=target.parent or Path("."), prefix=f".{target.name}.", suffix=".tmp")
-    try:
-        with os.fdopen(fd, "wb") as f:
-            f.write(data)
-        os.replace(tmp, target)
-    except BaseException:
-        Path(tmp).unlink(missing_ok=True)
-        raise
-
-
-def serialize(graphs: list[Graph], fmt: str) -> bytes:
-    """Named graphs for quad formats, their union for triple formats."""
-    if fmt in QUAD_FORMATS:
-        out: Graph = Dataset()
-        for g in graphs:
-            named = out.graph(g.identifier)
-            for t in g:
-                named.add(t)
-    else:
-        out = Graph()
-        for g in graphs:
-            out += g
-    for prefix, ns in PREFIXES.items():
-        out.bind(prefix, ns)
-    return out.serialize(format=fmt, encoding="utf-8")
 
 
 @click.group(context_settings={"help_option_names": ["-h", "--help"]})
@@ -261,5 +223,5 @@ def show(inputs: tuple[str, ...], output: str, target: str | None, doc: str | No
     except (OSError, SyntaxError, ValueError) as e:  # PictureError and InputError are ValueErrors
         fail(str(e))
         sys.exit(1)
-    write_atomically(output, data)
+    write_bytes(output, data)
     click.echo(f"{output}: {len(picture.nodes)} entities, {len(picture.edges)} relations", err=True)

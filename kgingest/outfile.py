@@ -36,6 +36,11 @@ class RdfWriter:
     thrown away when it raises. Opening fails at once (OSError) if the file cannot be created.
     """
 
+    @classmethod
+    def raw(cls, path: str | None) -> "RdfWriter":
+        """A writer of plain bytes (a picture, say) with the same all-or-nothing file handling."""
+        return cls(path, "nt")
+
     def __init__(self, path: str | None, fmt: str):
         if fmt not in FORMATS:
             raise ValueError(f"unknown RDF format {fmt!r}; one of {', '.join(FORMATS)}")
@@ -53,6 +58,9 @@ class RdfWriter:
         self._graph: Graph | None = None
         if fmt not in STREAMED:
             self._graph = Dataset() if fmt in QUAD_FORMATS else Graph()
+
+    def write_raw(self, data: bytes) -> None:
+        self._out.write(data)
 
     def write(self, rendered: Rendered) -> None:
         if self._graph is None:
@@ -93,6 +101,12 @@ class RdfWriter:
             self.commit()
         else:
             self.abort()
+
+
+def write_bytes(path: str | None, data: bytes) -> None:
+    """Write a whole file at once, all or nothing (stdout for ``-``)."""
+    with RdfWriter.raw(path) as out:
+        out.write_raw(data)
 
 
 def _umask() -> int:

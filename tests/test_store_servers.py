@@ -13,7 +13,7 @@ import os
 import re
 import shutil
 from datetime import datetime, timezone
-from collections.abc import Callable, Iterator
+from collections.abc import Callable
 from pathlib import Path
 
 import pytest
