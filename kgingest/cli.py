@@ -14,9 +14,9 @@ import click
 
 from . import __version__
 from .nlp import DEFAULT_MODEL, ModelError
+from .options import reading_options
 from .outfile import FORMATS, write_bytes
-from .pipeline import DEFAULT_BATCH_SIZE
-from .sources import DEFAULT_MAX_CHARS, INPUT_FORMATS, InputError, scan
+from .sources import InputError, scan
 
 
 
@@ -35,18 +35,7 @@ def main() -> None:
 @click.option("-o", "--output", default="-", show_default=True, help="Output file ('-' for stdout).")
 @click.option("-f", "--format", "fmt", type=click.Choice(FORMATS), default="turtle", show_default=True)
 @click.option("-m", "--model", default=DEFAULT_MODEL, show_default=True, help="Any installed spaCy English pipeline.")
-@click.option("--ontology", "ontology_paths", multiple=True, type=click.Path(exists=True),
-              help="Ontology folder or .ttl file(s) instead of the bundled one.")
-@click.option("--input-format", type=click.Choice(INPUT_FORMATS),
-              help="Read every input as this instead of going by suffix (stdin: text unless given).")
-@click.option("--glob", "globs", multiple=True, metavar="PATTERN",
-              help="Files to take from folders; repeatable [default: *.txt *.html *.htm *.jsonl *.ndjson].")
-@click.option("-j", "--workers", type=click.IntRange(min=1), default=1, show_default=True,
-              help="Worker processes (one per core is best).")
-@click.option("--batch-size", type=click.IntRange(min=1), default=DEFAULT_BATCH_SIZE, show_default=True,
-              help="Documents per nlp.pipe batch and per worker task.")
-@click.option("--max-chars", type=click.IntRange(min=1), default=DEFAULT_MAX_CHARS, show_default=True,
-              help="Longest document accepted (spaCy needs about 1 GB per 100,000 characters).")
+@reading_options
 @click.option("-q", "--quiet", is_flag=True, help="No progress, notes or summary: only a line per failed input.")
 @click.option("--json", "as_json", is_flag=True, help="End with a JSON summary line on stderr (even with --quiet).")
 def extract(inputs: tuple[str, ...], output: str, fmt: str, model: str, ontology_paths: tuple[str, ...],

@@ -16,9 +16,9 @@ from typing import Any, TextIO
 import click
 
 from .ingest import Summary
-from .pipeline import DEFAULT_BATCH_SIZE
+from .options import reading_options
 from .query_format import FORMATS, display_prefixes, write_results
-from .sources import DEFAULT_MAX_CHARS, INPUT_FORMATS, scan
+from .sources import scan
 from .store import Sink, open_store
 
 TARGET_HELP = ("Embedded store folder, or the http(s) URL of a SPARQL 1.1 server "
@@ -98,18 +98,7 @@ def _setup_logging() -> None:
 @click.option("--json", "as_json", is_flag=True, help="Print the run summary as JSON.")
 @click.option("-q", "--quiet", is_flag=True, help="Report only failed documents, not each one.")
 @click.option("-m", "--model", default=None, help="Any installed spaCy English pipeline.")
-@click.option("--ontology", "ontology_paths", multiple=True, type=click.Path(exists=True),
-              help="Ontology folder or .ttl file(s) instead of the bundled one.")
-@click.option("--input-format", type=click.Choice(INPUT_FORMATS),
-              help="Read every input as this instead of going by suffix (stdin: text unless given).")
-@click.option("--glob", "globs", multiple=True, metavar="PATTERN",
-              help="Files to take from folders; repeatable [default: *.txt *.html *.htm *.jsonl *.ndjson].")
-@click.option("-j", "--workers", type=click.IntRange(min=1), default=1, show_default=True,
-              help="Worker processes for the extraction (one per core is best).")
-@click.option("--batch-size", type=click.IntRange(min=1), default=DEFAULT_BATCH_SIZE, show_default=True,
-              help="Documents per nlp.pipe batch and per worker task.")
-@click.option("--max-chars", type=click.IntRange(min=1), default=DEFAULT_MAX_CHARS, show_default=True,
-              help="Longest document accepted.")
+@reading_options
 def ingest_command(inputs: tuple[str, ...], target: str | None, query_endpoint: str | None,
                    update_endpoint: str | None, gsp_endpoint: str | None, force: bool, as_json: bool,
                    quiet: bool, model: str | None, ontology_paths: tuple[str, ...], input_format: str | None,

@@ -9,19 +9,15 @@ from __future__ import annotations
 
 import re
 import shutil
-from datetime import datetime, timezone
 from pathlib import Path
 
 import pytest
-import spacy
 from click.testing import CliRunner
 from rdflib import Dataset, Graph
 
+from conftest import hand_made_graph as shared_hand_made_graph
 from kgingest import emit, ontology, show
 from kgingest.cli import main
-from kgingest.entities import Entities, Entity, Mention
-from kgingest.relations import Relation
-from kgingest.sources import Document
 
 ROOT = Path(__file__).resolve().parents[1]
 SAMPLE = ROOT / "samples" / "securityweek-huawei-kudlow.txt"
@@ -30,21 +26,8 @@ needs_dot = pytest.mark.skipif(shutil.which("dot") is None, reason="Graphviz 'do
 
 
 def hand_made_graph(doc_id: str = "hand-made") -> Graph:
-    nlp = spacy.blank("en")
-    nlp.add_pipe("sentencizer")
-    doc = nlp(TEXT)
-    atl = Entity("Company", "Atlassian", set(), [Mention(0, 1, "Atlassian", "ORG")])
-    cross = Entity("Person", "David Cross", {"Cross"}, [Mention(2, 4, "David Cross", "PERSON"),
-                                                        Mention(9, 10, "Cross", "PERSON")])
-    ann = Entity("Person", "Ann Lee", set(), [Mention(11, 13, "Ann Lee", "PERSON")])
-    sydney = Entity("Place", "Sydney", set(), [Mention(14, 15, "Sydney", "GPE")])
-    first, second = doc.sents
-    relations = [
-        Relation(cross, "worksFor", atl, first.start_char, first.end_char, 0.8, "verb-inverse"),
-        Relation(cross, "meetsWith", ann, second.start_char, second.end_char, 0.6, "verb-active-with"),
-    ]
-    return emit.document_graph(Document(id=doc_id, text=TEXT), doc, Entities([atl, cross, ann, sydney], {}),
-                               relations, ontology.cached(), "blank", datetime(2024, 1, 1, tzinfo=timezone.utc))
+    """The shared hand-made graph, with a low-confidence meeting (drawn dashed)."""
+    return shared_hand_made_graph(doc_id, meeting_confidence=0.6)
 
 
 def write_nquads(path: Path, *graphs: Graph) -> Path:

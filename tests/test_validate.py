@@ -7,48 +7,25 @@ tests/golden/ when present; the dev corpus (shared/corpus/dev) for the slow test
 """
 from __future__ import annotations
 
-from datetime import datetime, timezone
 from pathlib import Path
 
 import pytest
-import spacy
 from click.testing import CliRunner
 from rdflib import RDF, RDFS, Graph, Literal, Namespace, URIRef
 from rdflib.collection import Collection
 from rdflib.namespace import PROV
 
-from kgingest import emit, ontology
+from conftest import hand_made_graph
+from kgingest import ontology
 from kgingest.cli import main
 from kgingest.emit import KGID, NIF
-from kgingest.entities import Entities, Entity, Mention
 from kgingest.ontology import KG
-from kgingest.relations import Relation
-from kgingest.sources import Document
 from kgingest.validate import shapes_graph, validate_files, validate_graph
 
 ROOT = Path(__file__).resolve().parents[1]
 DEV = ROOT.parent / "shared" / "corpus" / "dev"
 SH = Namespace("http://www.w3.org/ns/shacl#")
 TEXT = "Atlassian named David Cross as its new CISO. Cross met Ann Lee in Sydney."
-
-
-def hand_made_graph() -> Graph:
-    """A small, correct document graph built by the emitter from hand-made extractions."""
-    nlp = spacy.blank("en")
-    nlp.add_pipe("sentencizer")
-    doc = nlp(TEXT)
-    atl = Entity("Company", "Atlassian", set(), [Mention(0, 1, "Atlassian", "ORG")])
-    cross = Entity("Person", "David Cross", {"Cross"}, [Mention(2, 4, "David Cross", "PERSON"),
-                                                        Mention(9, 10, "Cross", "PERSON")])
-    ann = Entity("Person", "Ann Lee", set(), [Mention(11, 13, "Ann Lee", "PERSON")])
-    sydney = Entity("Place", "Sydney", set(), [Mention(14, 15, "Sydney", "GPE")])
-    first, second = doc.sents
-    relations = [
-        Relation(cross, "worksFor", atl, first.start_char, first.end_char, 0.8, "verb-inverse"),
-        Relation(cross, "meetsWith", ann, second.start_char, second.end_char, 0.8, "verb-active-with"),
-    ]
-    return emit.document_graph(Document(id="hand-made", text=TEXT), doc, Entities([atl, cross, ann, sydney], {}),
-                               relations, ontology.cached(), "blank", datetime(2024, 1, 1, tzinfo=timezone.utc))
 
 
 @pytest.fixture(scope="module")
