@@ -99,6 +99,8 @@ class Lexicon:
     places: frozenset[str] = frozenset()
     role_words: frozenset[str] = frozenset()
     cue_words: frozenset[str] = frozenset()
+    name_cues: dict[str, str] = field(default_factory=dict)             # capitalised cue -> class
+    name_cues_multi: list[tuple[str, str]] = field(default_factory=list)   # "White House" -> class
 
     @classmethod
     def build(cls, onto: Ontology) -> "Lexicon":
@@ -107,6 +109,12 @@ class Lexicon:
                                    for w in noun.split() if w.isalpha() and len(w) > 2 and w not in CONNECTORS)
         lex.cue_words = frozenset(CONNECTORS) | {w.lower() for c in onto.classes.values()
                                                  for w in (*c.cue_words, *c.cue_suffixes)}
+        for name in ORG_ORDER:          # the most specific class first keeps the word
+            for cue in sorted(onto.classes[name].cue_words) if name in onto.classes else ():
+                if cue[0].isupper() and " " in cue:
+                    lex.name_cues_multi.append((cue, name))
+                elif cue[0].isupper():
+                    lex.name_cues.setdefault(cue, name)
         for c in onto.countries:
             for n in (c.name, *c.aliases):
                 lex.countries.setdefault(normalize(n), c.name)
@@ -192,15 +200,14 @@ def _name_cue(span: Span, onto: Ontology) -> str | None:
     for cls in ORG_ORDER:
         if cls in onto.classes and last in onto.classes[cls].cue_suffixes:
             return cls
-    words = {t.text for t in span} | {t.text.title() for t in span if t.is_upper}
+    lex = lexicon(onto)
     text = span.text
-    for multiword in (True, False):  # "White House" outranks "House"
-        for cls in ORG_ORDER:
-            c = onto.classes.get(cls)
-            for cue in c.cue_words if c else ():
-                if cue[0].isupper() and (" " in cue) == multiword and (cue in text if multiword else cue in words):
-                    return cls
-    return None
+    for cue, cls in lex.name_cues_multi:        # "White House" outranks "House"
+        if cue in text:
+            return cls
+    hits = [lex.name_cues[w] for w in ({t.text for t in span} | {t.text.title() for t in span if t.is_upper})
+            if w in lex.name_cues]
+    return min(hits, key=ORG_ORDER.index) if hits else None
 
 
 def _descriptor_cue(span: Span, onto: Ontology) -> str | None:
