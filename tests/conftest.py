@@ -12,6 +12,35 @@ SHARED = ROOT.parent / "shared"
 DEV = SHARED / "corpus" / "dev"
 FIXED_TIME = datetime(2026, 1, 1, tzinfo=timezone.utc)
 
+# The README's query for the sentence behind "Larry Kudlow advises Donald Trump".
+KUDLOW_EVIDENCE = """PREFIX kg: <https://w3id.org/kgingest/ontology#>
+PREFIX rdf: <http://www.w3.org/1999/02/22-rdf-syntax-ns#>
+PREFIX nif: <http://persistence.uni-leipzig.org/nlp2rdf/ontologies/nif-core#>
+PREFIX prov: <http://www.w3.org/ns/prov#>
+PREFIX rdfs: <http://www.w3.org/2000/01/rdf-schema#>
+SELECT ?sentence ?doc WHERE {
+  GRAPH ?doc {
+    ?st rdf:subject ?s ; rdf:predicate kg:advises ; rdf:object ?o ; prov:wasDerivedFrom ?sent .
+    ?sent nif:anchorOf ?sentence .
+    ?s rdfs:label "Larry Kudlow" . ?o rdfs:label "Donald Trump" .
+  }
+}"""
+
+
+def make_unreadable(path: Path, monkeypatch) -> None:
+    """chmod 0, and, when running as root (who reads anything), fail its read as for a user."""
+    import os
+
+    path.chmod(0)
+    if os.access(path, os.R_OK):
+        real = Path.read_bytes
+
+        def read_bytes(self):
+            if self == path:
+                raise PermissionError(13, "Permission denied", str(self))
+            return real(self)
+        monkeypatch.setattr(Path, "read_bytes", read_bytes)
+
 
 @pytest.fixture(scope="session")
 def extractor():

@@ -18,7 +18,7 @@ from rdflib import Dataset, Graph, Literal
 from rdflib.compare import isomorphic
 from rdflib.namespace import DCTERMS
 
-from conftest import DEV, FIXED_TIME
+from conftest import DEV, FIXED_TIME, make_unreadable
 from kgingest import entities
 from kgingest.cli import main
 from kgingest.outfile import RdfWriter
@@ -262,15 +262,7 @@ def inbox(tmp_path, monkeypatch):
         f.truncate(50 * 1024 * 1024)  # sparse: refused by its size before it is read
     bad.append(str(huge))
     locked = put("locked.txt", (DEV / "dev-profile-tanabe-kaneshiro.txt").read_bytes(), False)
-    locked.chmod(0)
-    if os.access(locked, os.R_OK):  # running as root: fail the read as it fails for a user
-        real = Path.read_bytes
-
-        def read_bytes(self):
-            if self == locked:
-                raise PermissionError(13, "Permission denied", str(self))
-            return real(self)
-        monkeypatch.setattr(Path, "read_bytes", read_bytes)
+    make_unreadable(locked, monkeypatch)
     (box / "wire" / "again").symlink_to("..", target_is_directory=True)
     bad.append(str(box / "wire" / "again"))
     (box / "self.txt").symlink_to("self.txt")

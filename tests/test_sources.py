@@ -13,6 +13,7 @@ from pathlib import Path
 
 import pytest
 
+from conftest import make_unreadable
 from kgingest import sources
 from kgingest.sources import Document, InputError, RawDocument, decode_as, html_text, read_all, scan, walk
 
@@ -213,15 +214,7 @@ def test_special_and_missing_files_are_errors_not_hangs(tmp_path):
 def test_unreadable_file_is_an_error(tmp_path, monkeypatch):
     locked = tmp_path / "locked.txt"
     locked.write_text("secret", encoding="utf-8")
-    locked.chmod(0)
-    if os.access(locked, os.R_OK):  # root reads anything: make the read fail as it would for a user
-        real = Path.read_bytes
-
-        def read_bytes(self):
-            if self == locked:
-                raise PermissionError(13, "Permission denied", str(self))
-            return real(self)
-        monkeypatch.setattr(Path, "read_bytes", read_bytes)
+    make_unreadable(locked, monkeypatch)
     assert [str(x) for x in read_all([str(locked)])] == [f"{locked}: cannot read (Permission denied)"]
 
 

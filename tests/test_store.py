@@ -27,6 +27,7 @@ import pyoxigraph as ox
 import pytest
 from rdflib import RDF, BNode, Graph, Literal, URIRef
 
+from conftest import KUDLOW_EVIDENCE
 from kgingest.ingest import Summary, delete, ingest, lookup_values
 from kgingest.pipeline import ExtractionError, Extractor, Rendered, Result
 from kgingest.query_format import declared_prefixes, display_prefixes, show, write_results
@@ -685,18 +686,7 @@ def test_evidence_query_finds_the_sentence_behind_a_fact() -> None:
                    (statement, RDF.predicate, kg.advises), (statement, RDF.object, trump),
                    (statement, prov.wasDerivedFrom, sentence), (sentence, nif.anchorOf, Literal(text))]:
         g.add(triple)
-    sparql = f"""PREFIX kg: <{KG}>
-PREFIX rdf: <http://www.w3.org/1999/02/22-rdf-syntax-ns#>
-PREFIX nif: <{NIF}>
-PREFIX prov: <http://www.w3.org/ns/prov#>
-PREFIX rdfs: <http://www.w3.org/2000/01/rdf-schema#>
-SELECT ?sentence ?doc WHERE {{
-  GRAPH ?doc {{
-    ?st rdf:subject ?s ; rdf:predicate kg:advises ; rdf:object ?o ; prov:wasDerivedFrom ?sent .
-    ?sent nif:anchorOf ?sentence .
-    ?s rdfs:label "Larry Kudlow" . ?o rdfs:label "Donald Trump" .
-  }}
-}}"""
+    sparql = KUDLOW_EVIDENCE
     with EmbeddedStore(None) as store:
         store.replace_graph(str(d), g)
         store.replace_graph(DOC + "other", doc_graph("other"))

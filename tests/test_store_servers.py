@@ -22,6 +22,7 @@ from rdflib import Graph, Literal, URIRef
 
 import pyoxigraph as ox
 
+from conftest import KUDLOW_EVIDENCE
 from kgingest.cli import main
 from kgingest.ingest import delete, ingest
 from kgingest.pipeline import Extractor
@@ -34,18 +35,7 @@ ROOT = Path(__file__).resolve().parents[1]
 CORPUS = ROOT.parent / "shared" / "corpus" / "dev"
 README = ROOT / "README.md"
 KUDLOW = "securityweek-huawei-kudlow.txt"
-EVIDENCE = f"""PREFIX kg: <{KG}>
-PREFIX rdf: <http://www.w3.org/1999/02/22-rdf-syntax-ns#>
-PREFIX nif: <http://persistence.uni-leipzig.org/nlp2rdf/ontologies/nif-core#>
-PREFIX prov: <http://www.w3.org/ns/prov#>
-PREFIX rdfs: <http://www.w3.org/2000/01/rdf-schema#>
-SELECT ?sentence ?doc WHERE {{
-  GRAPH ?doc {{
-    ?st rdf:subject ?s ; rdf:predicate kg:advises ; rdf:object ?o ; prov:wasDerivedFrom ?sent .
-    ?sent nif:anchorOf ?sentence .
-    ?s rdfs:label "Larry Kudlow" . ?o rdfs:label "Donald Trump" .
-  }}
-}}"""
+EVIDENCE = KUDLOW_EVIDENCE
 
 DOC_NS = "https://w3id.org/kgingest/doc/"
 IDS = """PREFIX dcterms: <http://purl.org/dc/terms/>
