@@ -22,7 +22,7 @@ from typing import Iterator
 from spacy.tokens import Doc, Span
 
 from .nlp import ruler_class
-from .ontology import Ontology
+from .ontology import Ontology, per_ontology
 
 NAME_LABELS = {"PERSON", "ORG", "GPE", "NORP", "LOC", "FAC"}
 CONNECTORS = {"of", "and", "for", "the", "&", "de", "du", "la", "on", "in"}
@@ -76,15 +76,6 @@ class Entities:
 
     items: list[Entity]
     at_token: dict[int, Entity]
-
-    def of_span(self, span: Span) -> Entity | None:
-        """The entity a span's tokens belong to (the root's first, then any token's)."""
-        ent = self.at_token.get(span.root.i)
-        if ent is None:
-            for tok in span:
-                if tok.i in self.at_token:
-                    return self.at_token[tok.i]
-        return ent
 
 
 @dataclass
@@ -142,13 +133,7 @@ class Lexicon:
         return text
 
 
-_LEXICONS: dict[str, Lexicon] = {}
-
-
-def lexicon(onto: Ontology) -> Lexicon:
-    if onto.digest not in _LEXICONS:
-        _LEXICONS[onto.digest] = Lexicon.build(onto)
-    return _LEXICONS[onto.digest]
+lexicon = per_ontology(Lexicon.build)
 
 
 # Class cue order: the most specific organisation kinds first.

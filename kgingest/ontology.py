@@ -13,6 +13,7 @@ from dataclasses import dataclass, field
 from functools import lru_cache
 from importlib import resources
 from pathlib import Path
+from typing import Callable, TypeVar
 
 import pycountry
 from rdflib import OWL, RDF, RDFS, Graph, Namespace, URIRef
@@ -249,6 +250,26 @@ def load(paths: list[Path] | None = None) -> Ontology:
              for r in known_rows if r.get("class", "").strip() in classes]
     return Ontology(classes, properties, _countries(country_rows), known, lexicon, frozenset(places),
                     digest.hexdigest()[:16])
+
+
+T = TypeVar("T")
+
+
+def per_ontology(build: Callable[[Ontology], T]) -> Callable[[Ontology], T]:
+    """A structure derived from an ontology (word indexes, lookups), built once per digest.
+
+    >>> sizes = per_ontology(lambda onto: len(onto.classes))
+    >>> sizes(load()) == sizes(load())
+    True
+    """
+    built: dict[str, T] = {}
+
+    def get(onto: Ontology) -> T:
+        if onto.digest not in built:
+            built[onto.digest] = build(onto)
+        return built[onto.digest]
+
+    return get
 
 
 @lru_cache(maxsize=8)

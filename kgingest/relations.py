@@ -27,7 +27,7 @@ from spacy.tokens import Doc, Span, Token
 
 from .entities import PARTY_TAG, Entities, Entity, lexicon
 from .nlp import sentences
-from .ontology import Ontology, Trigger
+from .ontology import Ontology, Trigger, per_ontology
 
 
 @dataclass(frozen=True, eq=False)
@@ -57,7 +57,6 @@ PERSONAL_PRONOUNS = {"he", "she", "him", "her", "his", "hers", "himself", "herse
 THING_PRONOUNS = {"it", "its", "itself"}
 SUBJ = {"nsubj", "nsubjpass", "csubj"}
 OBJ = {"dobj", "obj"}
-NAME_CLASSES_PERSON = {"Person"}
 
 
 @dataclass
@@ -93,13 +92,7 @@ class Triggers:
         return t
 
 
-_TRIGGERS: dict[str, Triggers] = {}
-
-
-def triggers(onto: Ontology) -> Triggers:
-    if onto.digest not in _TRIGGERS:
-        _TRIGGERS[onto.digest] = Triggers.build(onto)
-    return _TRIGGERS[onto.digest]
+triggers = per_ontology(Triggers.build)
 
 
 # ---------------------------------------------------------------- context: entities and references
@@ -425,7 +418,7 @@ def role_rules(ctx: Context, sent: Span) -> Iterator[Candidate]:
             if not (tok.text in trig.roles or tok.lower_ in trig.roles):
                 continue
         hit = _role_at(tok, trig)
-        if hit is None or ctx.entity(tok) is not None and ctx.entity(tok).cls == "Person" and tok.text not in {"Sen.", "Rep."}:
+        if hit is None or ctx.entity(tok) is not None and ctx.entity(tok).cls == "Person" and tok.text not in ctx.words("honorific"):
             continue
         n, props = hit
         first = tok.i - n + 1
