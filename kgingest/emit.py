@@ -21,7 +21,7 @@ from spacy.tokens import Doc, Span
 
 from . import __version__
 from .entities import Entities, normalize
-from .nlp import sentences
+from .nlp import sentences, text as doc_text
 from .ontology import KG, Ontology
 from .relations import Relation
 from .sources import Document
@@ -111,6 +111,23 @@ def _nt_object(o: Node) -> str:
     return _quoteLiteral(o) if isinstance(o, Literal) else f"<{o}>"
 
 
+class Terms:
+    """A namespace whose terms are made once: rdflib builds (and checks) a new URIRef on
+    every attribute access, some 700 times a document here."""
+
+    def __init__(self, namespace: Namespace | type) -> None:
+        self._namespace = namespace
+
+    def __getattr__(self, name: str) -> URIRef:
+        term = getattr(self._namespace, name)
+        setattr(self, name, term)
+        return term
+
+
+_RDF, _RDFS, _SKOS, _XSD, _DCTERMS, _PROV, _NIF, _ITSRDF, _KG = (
+    Terms(ns) for ns in (RDF, RDFS, SKOS, XSD, DCTERMS, PROV, NIF, ITSRDF, KG))
+
+
 def document_triples(
     document: Document,
     doc: Doc,
@@ -125,30 +142,30 @@ def document_triples(
     triples: list[Triple] = []
     add = triples.append
 
-    add((d, RDF.type, KG.Document))
-    add((d, DCTERMS.identifier, Literal(document.id)))
-    add((d, DCTERMS.source, Literal(document.source)))
-    add((d, KG.sha256, Literal(text_sha256(document.text))))
-    add((d, KG.contentKey, Literal(content_key(document.text, model, onto))))
-    for prop, value in ((DCTERMS.title, document.title), (DCTERMS.creator, document.author),
-                        (DCTERMS.issued, document.published)):
+    add((d, _RDF.type, _KG.Document))
+    add((d, _DCTERMS.identifier, Literal(document.id)))
+    add((d, _DCTERMS.source, Literal(document.source)))
+    add((d, _KG.sha256, Literal(text_sha256(document.text))))
+    add((d, _KG.contentKey, Literal(content_key(document.text, model, onto))))
+    for prop, value in ((_DCTERMS.title, document.title), (_DCTERMS.creator, document.author),
+                        (_DCTERMS.issued, document.published)):
         if value:
             add((d, prop, Literal(value)))
     run = URIRef(f"{d}#extraction")
-    add((d, PROV.wasGeneratedBy, run))
-    add((run, RDF.type, PROV.Activity))
-    add((run, PROV.used, Literal(model)))
-    add((run, KG.extractorVersion, Literal(__version__)))
-    add((run, KG.ontologyVersion, Literal(onto.digest)))
+    add((d, _PROV.wasGeneratedBy, run))
+    add((run, _RDF.type, _PROV.Activity))
+    add((run, _PROV.used, Literal(model)))
+    add((run, _KG.extractorVersion, Literal(__version__)))
+    add((run, _KG.ontologyVersion, Literal(onto.digest)))
     when = (generated_at or datetime.now(timezone.utc)).replace(microsecond=0)
-    add((run, PROV.endedAtTime, Literal(when.isoformat(), datatype=XSD.dateTime)))
+    add((run, _PROV.endedAtTime, Literal(when.isoformat(), datatype=_XSD.dateTime)))
 
-    text = doc.text             # Doc.text joins every token: once, not per sentence
+    text = doc_text(doc)
     context = _char(d, 0, len(text))
-    add((context, RDF.type, NIF.Context))
-    add((context, NIF.beginIndex, Literal(0)))
-    add((context, NIF.endIndex, Literal(len(text))))
-    add((context, NIF.sourceUrl, d))
+    add((context, _RDF.type, _NIF.Context))
+    add((context, _NIF.beginIndex, Literal(0)))
+    add((context, _NIF.endIndex, Literal(len(text))))
+    add((context, _NIF.sourceUrl, d))
 
     sentence_nodes: dict[tuple[int, int], URIRef] = {}
 
@@ -156,11 +173,11 @@ def document_triples(
         node = _char(d, start, end)
         if (start, end) not in sentence_nodes:
             sentence_nodes[start, end] = node
-            add((node, RDF.type, NIF.Sentence))
-            add((node, NIF.beginIndex, Literal(start)))
-            add((node, NIF.endIndex, Literal(end)))
-            add((node, NIF.anchorOf, Literal(text[start:end])))
-            add((node, NIF.referenceContext, context))
+            add((node, _RDF.type, _NIF.Sentence))
+            add((node, _NIF.beginIndex, Literal(start)))
+            add((node, _NIF.endIndex, Literal(end)))
+            add((node, _NIF.anchorOf, Literal(text[start:end])))
+            add((node, _NIF.referenceContext, context))
         return node
 
     sents = sentences(doc)
@@ -172,35 +189,35 @@ def document_triples(
     iris: dict[int, URIRef] = {}
     for ent in entities.items:
         e = iris[id(ent)] = entity_iri(ent.cls, ent.canonical or ent.label)
-        add((e, RDF.type, onto.class_iri(ent.cls)))
-        add((e, RDFS.label, Literal(ent.label)))
+        add((e, _RDF.type, onto.class_iri(ent.cls)))
+        add((e, _RDFS.label, Literal(ent.label)))
         for alias in sorted(ent.aliases):
-            add((e, SKOS.altLabel, Literal(alias)))
+            add((e, _SKOS.altLabel, Literal(alias)))
         for m in ent.mentions:
             last_token = doc[m.end - 1]
             begin, end = doc[m.start].idx, last_token.idx + len(last_token)
             node = _char(d, begin, end)
-            add((node, RDF.type, NIF.Phrase))
-            add((node, NIF.beginIndex, Literal(begin)))
-            add((node, NIF.endIndex, Literal(end)))
-            add((node, NIF.anchorOf, Literal(text[begin:end])))
-            add((node, NIF.referenceContext, context))
+            add((node, _RDF.type, _NIF.Phrase))
+            add((node, _NIF.beginIndex, Literal(begin)))
+            add((node, _NIF.endIndex, Literal(end)))
+            add((node, _NIF.anchorOf, Literal(text[begin:end])))
+            add((node, _NIF.referenceContext, context))
             # the sentence(s) the mention lies in: the parser may split inside a name
             first, last = sent_of(m.start), sent_of(m.end - 1)
-            add((node, NIF.sentence, sentence(first.start_char, last.end_char)))
-            add((node, ITSRDF.taIdentRef, e))
+            add((node, _NIF.sentence, sentence(first.start_char, last.end_char)))
+            add((node, _ITSRDF.taIdentRef, e))
 
     for r in relations:
         s, o, p = iris[id(r.subject)], iris[id(r.object)], onto.properties[r.prop].iri
         add((s, p, o))
         key = f"{s}|{p}|{o}|{r.start}|{r.rule}".encode("utf-8")
         st = URIRef(f"{d}#stmt-{hashlib.sha256(key).hexdigest()[:16]}")
-        add((st, RDF.type, KG.Statement))
-        add((st, RDF.subject, s))
-        add((st, RDF.predicate, p))
-        add((st, RDF.object, o))
-        add((st, KG.confidence, Literal(Decimal(f"{r.confidence:.2f}"), datatype=XSD.decimal)))
-        add((st, KG.rule, Literal(r.rule)))
-        add((st, PROV.wasDerivedFrom, sentence(r.start, r.end)))
-        add((st, PROV.wasGeneratedBy, run))
+        add((st, _RDF.type, _KG.Statement))
+        add((st, _RDF.subject, s))
+        add((st, _RDF.predicate, p))
+        add((st, _RDF.object, o))
+        add((st, _KG.confidence, Literal(Decimal(f"{r.confidence:.2f}"), datatype=_XSD.decimal)))
+        add((st, _KG.rule, Literal(r.rule)))
+        add((st, _PROV.wasDerivedFrom, sentence(r.start, r.end)))
+        add((st, _PROV.wasGeneratedBy, run))
     return triples

@@ -21,7 +21,7 @@ from typing import Iterator
 
 from spacy.tokens import Doc, Span
 
-from .nlp import ruler_class
+from .nlp import ruler_class, text as doc_text, token_strings
 from .ontology import Ontology, per_ontology
 
 NAME_LABELS = {"PERSON", "ORG", "GPE", "NORP", "LOC", "FAC"}
@@ -309,7 +309,7 @@ def _titled(span: Span, onto: Ontology) -> bool:
 def _party_tags(doc: Doc, onto: Ontology, lex: Lexicon) -> Iterator[tuple[Mention, str, str | None]]:
     """The letter of a US name tag, 'Sen. X (R-Fla.)', is a mention of the party."""
     tags = dict(e.split("=", 1) for e in onto.words("partyTag") if "=" in e)
-    for m in PARTY_TAG.finditer(doc.text):
+    for m in PARTY_TAG.finditer(doc_text(doc)):
         name = tags.get(m["tag"])
         known = lex.known.get(normalize(name)) if name else None
         span = doc.char_span(m.start("tag"), m.end("tag"))
@@ -323,13 +323,18 @@ def _untagged_names(doc: Doc, onto: Ontology, lex: Lexicon) -> Iterator[tuple[Me
     Media has appointed ...": the ontology's inverse triggers such as hire, appoint)."""
     hiring = {t.lemma.split()[0] for p in onto.properties.values() for t in p.inverse_verbs}
     roles = _role_words(onto)
+    pos = token_strings(doc).pos
+
+    def free_name_word(k: int) -> bool:
+        return pos[k] == "PROPN" and not doc[k].ent_type_ and not doc[k].is_punct
+
     i = 0
     while i < len(doc):
-        if doc[i].pos_ != "PROPN" or doc[i].ent_type_ or doc[i].is_punct:
+        if not free_name_word(i):
             i += 1
             continue
         j = i
-        while j < len(doc) and doc[j].pos_ == "PROPN" and not doc[j].ent_type_ and not doc[j].is_punct:
+        while j < len(doc) and free_name_word(j):
             j += 1
         span = doc[i:j]
         after = doc[j] if j < len(doc) else None
@@ -565,11 +570,14 @@ def _propagate(doc: Doc, entities: list[Entity], onto: Ontology) -> None:
         return
     longest = max(len(k.split()) for k in owner)
     firsts = {k.split()[0] for k in owner if k}
+    words = token_strings(doc)
     i = 0
     while i < len(doc):
+        if i in taken or normalize(words.text[i]) not in firsts:
+            i += 1
+            continue
         tok = doc[i]
-        if i in taken or not (tok.pos_ == "PROPN" or tok.is_title or tok.is_upper) or tok.is_punct \
-                or normalize(tok.text) not in firsts:
+        if not (tok.pos_ == "PROPN" or tok.is_title or tok.is_upper) or tok.is_punct:
             i += 1
             continue
         for n in range(min(longest, len(doc) - i), 0, -1):

@@ -8,7 +8,7 @@
 """
 from __future__ import annotations
 
-from typing import Any
+from typing import Any, NamedTuple
 
 import spacy
 from spacy.language import Language
@@ -130,7 +130,39 @@ def sentences(doc: Doc) -> list[Span]:
     return [doc[a:b] for a, b in bounds]
 
 
-SENTENCES_KEY = "kgingest.sentences"
+def text(doc: Doc) -> str:
+    """The Doc's text, joined once per Doc (``Doc.text`` joins every token each time)."""
+    joined = doc.user_data.get(TEXT_KEY)
+    if joined is None:
+        joined = doc.user_data[TEXT_KEY] = doc.text
+    return joined
+
+
+class TokenStrings(NamedTuple):
+    """The strings of a Doc's tokens, read once: a rule that scans every token reads these
+    lists instead of asking each Token (every attribute is a string-store lookup)."""
+
+    text: list[str]
+    lower: list[str]
+    lemma: list[str]        # lower-cased
+    pos: list[str]
+
+
+def token_strings(doc: Doc) -> TokenStrings:
+    found = doc.user_data.get(STRINGS_KEY)
+    if found is None:
+        found = doc.user_data[STRINGS_KEY] = TokenStrings(
+            [t.text for t in doc], [t.lower_ for t in doc], [t.lemma_.lower() for t in doc], [t.pos_ for t in doc])
+    return found
+
+
+def forget(doc: Doc) -> None:
+    """Drop what the functions above cached in ``doc.user_data`` (before the Doc is stored)."""
+    for key in (SENTENCES_KEY, TEXT_KEY, STRINGS_KEY):
+        doc.user_data.pop(key, None)
+
+
+SENTENCES_KEY, TEXT_KEY, STRINGS_KEY = "kgingest.sentences", "kgingest.text", "kgingest.token_strings"
 
 
 def model_version(nlp: Language) -> str:

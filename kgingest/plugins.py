@@ -132,6 +132,7 @@ class KgIngest:
 
         found = entities.find(doc, self.onto)
         doc._.kg = Found(found, relations.find(doc, found, self.onto))
+        kgnlp.forget(doc)       # the stages' caches are not the Doc's data: keep them out of DocBins
         return doc
 
     # The ontology travels with the pipeline: nlp.to_disk copies the files it was read

@@ -21,12 +21,12 @@ from __future__ import annotations
 
 from collections import defaultdict
 from dataclasses import dataclass, field
-from typing import Iterator
+from typing import Collection, Iterator
 
 from spacy.tokens import Doc, Span, Token
 
 from .entities import PARTY_TAG, Entities, Entity, lexicon
-from .nlp import sentences
+from .nlp import TokenStrings, sentences, text as doc_text, token_strings
 from .ontology import Ontology, Trigger, per_ontology
 
 
@@ -107,16 +107,29 @@ class Context:
     sent_index: dict[int, int] = field(default_factory=dict)   # token.i -> sentence number
     sents: list[Span] = field(default_factory=list)
     text: str = ""
+    strings: TokenStrings = field(init=False)
 
     def __post_init__(self) -> None:
         self.sents = sentences(self.doc)
-        self.text = self.doc.text
+        self.text = doc_text(self.doc)
+        self.strings = token_strings(self.doc)
         for n, s in enumerate(self.sents):
-            for tok in s:
-                self.sent_index[tok.i] = n
+            for i in range(s.start, s.end):
+                self.sent_index[i] = n
 
     def entity(self, tok: Token) -> Entity | None:
         return self.ents.at_token.get(tok.i)
+
+    def scan(self, sent: Span, words: Collection[str] = (), *, lemmas: Collection[str] = (),
+             pos: Collection[str] | None = None, entities: bool = False) -> Iterator[Token]:
+        """The tokens of a sentence that a rule looks at: lower-cased text in `words`, lemma
+        in `lemmas` or (with `entities`) inside an entity mention, and POS in `pos`.
+        Picked from the Doc's token strings, so the other tokens cost almost nothing."""
+        _, lower, lemma, tags = self.strings
+        at = self.ents.at_token
+        for i in range(sent.start, sent.end):
+            if (lower[i] in words or lemma[i] in lemmas or entities and i in at) and (pos is None or tags[i] in pos):
+                yield self.doc[i]
 
     def words(self, kind: str) -> frozenset[str]:
         return self.onto.words(kind)
@@ -411,9 +424,7 @@ def _organisation_named_by(word: Token, ctx: Context) -> Entity | None:
 def role_rules(ctx: Context, sent: Span) -> Iterator[Candidate]:
     trig = ctx.trig
     sub_words = ctx.words("subordinateWord")
-    for tok in sent:
-        if tok.lower_ not in trig.role_ends and tok.lemma_.lower() not in trig.role_ends:
-            continue
+    for tok in ctx.scan(sent, trig.role_ends, lemmas=trig.role_ends):
         if tok.pos_ not in {"NOUN", "PROPN"} or ctx.entity(tok) and ctx.entity(tok).cls != "Person":
             if not (tok.text in trig.roles or tok.lower_ in trig.roles):
                 continue
@@ -597,9 +608,7 @@ def _role_of_appointment(verb: Token, ctx: Context) -> tuple[Token | None, Entit
 
 
 def verb_rules(ctx: Context, sent: Span) -> Iterator[Candidate]:
-    for verb in sent:
-        if verb.pos_ not in {"VERB", "AUX"}:
-            continue
+    for verb in ctx.scan(sent, lemmas=ctx.trig.verbs, pos={"VERB", "AUX"}):
         entries = ctx.trig.verbs.get(verb.lemma_.lower(), [])
         passive = any(c.dep_ in {"nsubjpass", "auxpass"} for c in verb.children) or (
             verb.tag_ == "VBN" and verb.dep_ == "acl" and not _finite(verb))
@@ -672,9 +681,7 @@ def _range_entity_near(tok: Token, prop: str, ctx: Context) -> list[Entity]:
 
 
 def event_rules(ctx: Context, sent: Span) -> Iterator[Candidate]:
-    for noun in sent:
-        if noun.pos_ not in {"NOUN", "VERB"}:
-            continue
+    for noun in ctx.scan(sent, ctx.trig.events, lemmas=ctx.trig.events, pos={"NOUN", "VERB"}):
         for prop, trig in ctx.trig.events.get(noun.lemma_.lower(), []) + ctx.trig.events.get(noun.lower_, []):
             if trig.lemma.split()[-1] not in {noun.lemma_.lower(), noun.lower_}:
                 continue
@@ -701,7 +708,7 @@ def event_rules(ctx: Context, sent: Span) -> Iterator[Candidate]:
 def judgement_rules(ctx: Context, sent: Span) -> Iterator[Candidate]:
     """'X said Y has made a catastrophic mistake', 'X called Y's plan a mistake'."""
     speech = ctx.words("speechVerb")
-    for noun in sent:
+    for noun in ctx.scan(sent, lemmas=ctx.trig.judgements, pos={"NOUN"}):
         props = ctx.trig.judgements.get(noun.lemma_.lower())
         if not props or noun.pos_ != "NOUN":
             continue
@@ -749,7 +756,7 @@ def judgement_rules(ctx: Context, sent: Span) -> Iterator[Candidate]:
 
 def location_rules(ctx: Context, sent: Span) -> Iterator[Candidate]:
     doc = ctx.doc
-    for tok in sent:
+    for tok in ctx.scan(sent, ctx.trig.location_cues):
         props = ctx.trig.location_cues.get(tok.lower_)
         if props:
             place = None
@@ -777,7 +784,7 @@ def location_rules(ctx: Context, sent: Span) -> Iterator[Candidate]:
                 for p in props:
                     yield Candidate(o, p, place, tok, "location-cue", 0.85, phrase=tok.dep_ in {"amod", "compound", "acl"})
     # "Manufacturers Hanover Trust Co. of New York", "the Bank of X in Y"
-    for tok in sent:
+    for tok in ctx.scan(sent, entities=True):
         org = ctx.entity(tok)
         if org is None or org.guessed or not ctx.cls_is(org, "Organization") or ctx.cls_is(org, "PoliticalParty"):
             continue
@@ -791,7 +798,7 @@ def location_rules(ctx: Context, sent: Span) -> Iterator[Candidate]:
                                 yield Candidate(org, prop.name, place, tok, "location-of", 0.6, phrase=True)
     # nationality or city word in an organisation's phrase: "the German carmaker X", "Chinese telecoms giant X"
     place_props = [p for p in ctx.onto.properties.values() if p.location_cues]
-    for tok in sent:
+    for tok in ctx.scan(sent, entities=True):
         place = ctx.entity(tok)
         if place is None or not ctx.cls_is(place, "Place") or tok.dep_ not in {"amod", "compound", "poss", "nmod"}:
             continue
@@ -838,7 +845,7 @@ def group_rules(ctx: Context, sent: Span) -> Iterator[Candidate]:
     if member is None:
         return
     affiliation = next((p.name for p in ctx.onto.properties.values() if p.affiliation), None)
-    for tok in sent:
+    for tok in ctx.scan(sent, {"like", "including", "as"}, entities=True):
         if (tok.lower_ in {"like", "including"} and tok.dep_ == "prep") or (tok.lower_ == "as" and tok.head.lower_ == "such"):
             head = tok.head if tok.lower_ != "as" else tok.head.head
             bodies = [ctx.entity(t) for t in head.subtree if t.i < tok.i and ctx.entity(t)
@@ -907,9 +914,10 @@ def _removals(ctx: Context) -> set[tuple[int, int]]:
     """(X, Y) pairs that the document takes apart: "removed X from Y", "X was delisted
     from Y". Whatever it says elsewhere about X and Y is history, not a fact."""
     blocking = ctx.words("blockingVerb")
+    first_words = {w.split()[0] for w in blocking}
     pairs = set()
-    for verb in ctx.doc:
-        if verb.pos_ != "VERB" or not (_phrase_lemmas(verb) & blocking):
+    for verb in (v for sent in ctx.sents for v in ctx.scan(sent, lemmas=first_words, pos={"VERB"})):
+        if not (_phrase_lemmas(verb) & blocking):
             continue
         patients = [e for c in verb.children if c.dep_ in OBJ | {"nsubjpass"} for e in ctx.group(c)]
         others = [e for c in verb.children if c.dep_ == "prep" and c.lower_ in {"from", "off"}
