@@ -570,10 +570,10 @@ def _propagate(doc: Doc, entities: list[Entity], onto: Ontology) -> None:
         return
     longest = max(len(k.split()) for k in owner)
     firsts = {k.split()[0] for k in owner if k}
-    words = token_strings(doc)
+    lower = token_strings(doc).lower
     i = 0
     while i < len(doc):
-        if i in taken or normalize(words.text[i]) not in firsts:
+        if i in taken or normalize(lower[i]) not in firsts:     # (normalize folds case)
             i += 1
             continue
         tok = doc[i]

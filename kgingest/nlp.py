@@ -131,18 +131,26 @@ def sentences(doc: Doc) -> list[Span]:
 
 
 def text(doc: Doc) -> str:
-    """The Doc's text, joined once per Doc (``Doc.text`` joins every token each time)."""
+    """The Doc's text, joined once per Doc (``Doc.text`` joins every token each time;
+    :func:`remember_text` saves even that)."""
     joined = doc.user_data.get(TEXT_KEY)
     if joined is None:
         joined = doc.user_data[TEXT_KEY] = doc.text
     return joined
 
 
+def remember_text(doc: Doc, made_from: str) -> None:
+    """Note the text a Doc was made from: spaCy's tokenizer keeps every character, so it
+    is the Doc's text (if the lengths agree: a caller may pass another Doc)."""
+    end = doc[-1].idx + len(doc[-1].text_with_ws) if len(doc) else 0
+    if end == len(made_from):
+        doc.user_data[TEXT_KEY] = made_from
+
+
 class TokenStrings(NamedTuple):
     """The strings of a Doc's tokens, read once: a rule that scans every token reads these
     lists instead of asking each Token (every attribute is a string-store lookup)."""
 
-    text: list[str]
     lower: list[str]
     lemma: list[str]        # lower-cased
     pos: list[str]
@@ -152,7 +160,7 @@ def token_strings(doc: Doc) -> TokenStrings:
     found = doc.user_data.get(STRINGS_KEY)
     if found is None:
         found = doc.user_data[STRINGS_KEY] = TokenStrings(
-            [t.text for t in doc], [t.lower_ for t in doc], [t.lemma_.lower() for t in doc], [t.pos_ for t in doc])
+            [t.lower_ for t in doc], [t.lemma_.lower() for t in doc], [t.pos_ for t in doc])
     return found
 
 

@@ -120,6 +120,7 @@ class Extractor:
 
     def from_doc(self, document: Document, doc: Doc) -> Extraction:
         """Entities, relations and the graph of an already parsed Doc."""
+        nlp.remember_text(doc, document.text)
         ents = entities.find(doc, self.onto)
         rels = relations.find(doc, ents, self.onto)
         triples = emit.document_triples(document, doc, ents, rels, self.onto, self.model, self.generated_at)

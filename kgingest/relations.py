@@ -125,7 +125,7 @@ class Context:
         """The tokens of a sentence that a rule looks at: lower-cased text in `words`, lemma
         in `lemmas` or (with `entities`) inside an entity mention, and POS in `pos`.
         Picked from the Doc's token strings, so the other tokens cost almost nothing."""
-        _, lower, lemma, tags = self.strings
+        lower, lemma, tags = self.strings
         at = self.ents.at_token
         for i in range(sent.start, sent.end):
             if (lower[i] in words or lemma[i] in lemmas or entities and i in at) and (pos is None or tags[i] in pos):
