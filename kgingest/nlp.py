@@ -13,6 +13,7 @@ from typing import Any, NamedTuple
 import spacy
 from spacy.language import Language
 from spacy.pipeline import EntityRuler
+from spacy.attrs import LEMMA, LOWER, POS
 from spacy.tokens import Doc, Span
 
 from .ontology import Ontology
@@ -159,8 +160,11 @@ class TokenStrings(NamedTuple):
 def token_strings(doc: Doc) -> TokenStrings:
     found = doc.user_data.get(STRINGS_KEY)
     if found is None:
+        # one array of string ids, then one lookup each: half the cost of asking every Token
+        strings = doc.vocab.strings
+        ids = doc.to_array([LOWER, LEMMA, POS]).T.tolist() if len(doc) else [[], [], []]
         found = doc.user_data[STRINGS_KEY] = TokenStrings(
-            [t.lower_ for t in doc], [t.lemma_.lower() for t in doc], [t.pos_ for t in doc])
+            [strings[h] for h in ids[0]], [strings[h].lower() for h in ids[1]], [strings[h] for h in ids[2]])
     return found
 
 

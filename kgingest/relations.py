@@ -587,7 +587,10 @@ def _trigger_fits(verb: Token, trig: Trigger) -> bool:
     words = trig.lemma.split()
     if words[0] != verb.lemma_.lower():
         return False
-    kids = {c.lower_ for c in verb.subtree if c.i > verb.i and c.i <= verb.i + 4}
+    if len(words) == 1:
+        return True
+    # the rest of the phrase in the verb's subtree, at most four words on ("pull out of")
+    kids = {c.lower_ for c in verb.doc[verb.i + 1:verb.i + 5] if verb.is_ancestor(c)}
     return all(w in kids for w in words[1:])
 
 
