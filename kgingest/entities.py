@@ -570,15 +570,11 @@ def _propagate(doc: Doc, entities: list[Entity], onto: Ontology) -> None:
         return
     longest = max(len(k.split()) for k in owner)
     firsts = {k.split()[0] for k in owner if k}
-    lower = token_strings(doc).lower
-    i = 0
-    while i < len(doc):
-        if i in taken or normalize(lower[i]) not in firsts:     # (normalize folds case)
-            i += 1
-            continue
+    # (normalize folds case, so the lower-cased words will do)
+    starts = [i for i, w in enumerate(token_strings(doc).lower) if normalize(w) in firsts and i not in taken]
+    for i in starts:
         tok = doc[i]
-        if not (tok.pos_ == "PROPN" or tok.is_title or tok.is_upper) or tok.is_punct:
-            i += 1
+        if i in taken or not (tok.pos_ == "PROPN" or tok.is_title or tok.is_upper) or tok.is_punct:
             continue
         for n in range(min(longest, len(doc) - i), 0, -1):
             span = doc[i:i + n]
@@ -592,9 +588,7 @@ def _propagate(doc: Doc, entities: list[Entity], onto: Ontology) -> None:
                 continue    # part of a longer name nobody tagged
             ent.mentions.append(Mention(i, i + n, span.text, "PROPAGATED"))
             taken.update(range(i, i + n))
-            i += n - 1
             break
-        i += 1
 
 
 def _employer_slots(onto: Ontology) -> tuple[frozenset[str], frozenset[str], frozenset[str]]:
