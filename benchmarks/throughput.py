@@ -174,7 +174,7 @@ def stages(folder: Path, model: str, batch_size: int, count: int) -> dict[str, f
     times["read"] = time.perf_counter() - start
     for chunk in range(0, len(docs), batch_size):
         batch = docs[chunk:chunk + batch_size]
-        with extractor.nlp.memory_zone():
+        with extractor.zone():
             t = time.perf_counter()
             parsed = list(extractor.nlp.pipe([d.text for d in batch], batch_size=batch_size))
             times["spacy"] += time.perf_counter() - t

@@ -8,9 +8,11 @@ Two ways through:
   document's triples out as sorted N-Triples text (:class:`Rendered`), in input order,
   in one process or several, with a failure per bad document instead of a failed batch.
 
-Memory stays flat however long the stream: documents are parsed a chunk at a time inside
-a spaCy memory zone (strings and lexemes of a chunk are freed when it is done), and at
-most a few chunks are in flight between worker processes.
+Memory stays flat however long the stream: the vocabulary keeps the strings of the first
+documents up to a fixed budget (a corpus's common words, which the tokenizer then caches);
+after that, documents are parsed a chunk at a time inside a spaCy memory zone (strings and
+lexemes of a chunk are freed when it is done), and at most a few chunks are in flight
+between worker processes.
 """
 from __future__ import annotations
 
@@ -19,6 +21,7 @@ import multiprocessing
 import signal
 import sys
 from collections import deque
+from contextlib import AbstractContextManager, nullcontext
 from concurrent.futures import Future, ProcessPoolExecutor
 from concurrent.futures.process import BrokenProcessPool
 from dataclasses import dataclass
@@ -36,6 +39,10 @@ from . import emit, entities, nlp, ontology, relations
 from .sources import DEFAULT_MAX_CHARS, Document, InputError, RawDocument, check_length
 
 DEFAULT_BATCH_SIZE = 32
+# Strings the vocabulary may keep for good (some 10,000 words): the common words of the corpus,
+# learnt from its first documents. spaCy's tokenizer caches no word first seen inside a
+# memory zone, so without them it splits "the" afresh in every document.
+VOCAB_BUDGET = 50_000
 T = TypeVar("T")
 
 
@@ -110,6 +117,13 @@ class Extractor:
         self.model = nlp.model_version(self.nlp)
         self.generated_at = generated_at
         self.max_chars = max_chars
+        self.vocab_limit = len(self.nlp.vocab.strings) + VOCAB_BUDGET
+
+    def zone(self) -> AbstractContextManager:
+        """The scope of one chunk: a memory zone once the vocabulary has used its budget."""
+        if len(self.nlp.vocab.strings) < self.vocab_limit:
+            return nullcontext()
+        return self.nlp.memory_zone()
 
     def document_iri(self, document: Document) -> str:
         return str(emit.document_iri(document.id))
@@ -133,7 +147,7 @@ class Extractor:
         zone, then yielded: no Doc outlives its chunk, and the vocabulary does not grow.
         """
         for chunk in chunked(documents, batch_size):
-            with self.nlp.memory_zone():
+            with self.zone():
                 done = [self.from_doc(document, doc) for doc, document in
                         self.nlp.pipe(((d.text, d) for d in chunk), as_tuples=True, batch_size=batch_size)]
             yield from done
@@ -154,7 +168,7 @@ class Extractor:
                 results[i] = e
                 continue
             todo.append((i, document))
-        with self.nlp.memory_zone():
+        with self.zone():
             docs = self._parse([d for _, d in todo], batch_size)
             for (i, document), doc in zip(todo, docs):
                 results[i] = doc if isinstance(doc, ExtractionError) else self._render_one(document, doc)

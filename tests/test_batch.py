@@ -208,15 +208,32 @@ def test_a_failing_batch_is_retried_one_document_at_a_time(extractor, monkeypatc
     assert r == extractor.render([good])[0]
 
 
+def novel_documents(tag: str, n: int = 40) -> list[Document]:
+    return [Document(id=f"{tag}{i}", text=f"Zorblat{tag}{i}xq Quennifer{tag}{i} met Plovdak{tag}{i} officials in "
+                     f"Vrelstad{tag}{i} on Monday.") for i in range(n)]
+
+
 @pytest.mark.slow
-def test_memory_does_not_grow_with_new_words(extractor):
-    texts = [f"Zorblat{i}xq Quennifer{i} met Plovdak{i} officials in Vrelstad{i} on Monday." for i in range(40)]
+def test_memory_does_not_grow_with_new_words_once_the_vocabulary_budget_is_used(extractor, monkeypatch):
     extractor.render([Document(id="warm", text="Warm up Acme Corp in Paris.")])
     before = len(extractor.nlp.vocab.strings)
-    results = extractor.render([Document(id=str(i), text=t) for i, t in enumerate(texts)])
+    monkeypatch.setattr(extractor, "vocab_limit", before)
+    results = extractor.render(novel_documents("a"))
     assert all(isinstance(r, Rendered) for r in results)
     assert len(extractor.nlp.vocab.strings) == before
     assert extractor.nlp.meta["name"]  # label strings survived the memory zones
+
+
+@pytest.mark.slow
+def test_the_vocabulary_keeps_the_first_words_up_to_its_budget(extractor, monkeypatch):
+    start = len(extractor.nlp.vocab.strings)
+    monkeypatch.setattr(extractor, "vocab_limit", start + 1)
+    first = extractor.render(novel_documents("b", 2))      # under budget: its words are kept
+    kept = len(extractor.nlp.vocab.strings)
+    assert kept > start and "Quenniferb0" in extractor.nlp.vocab.strings
+    second = extractor.render(novel_documents("c", 2))     # over budget: a memory zone
+    assert len(extractor.nlp.vocab.strings) == kept and "Quenniferc0" not in extractor.nlp.vocab.strings
+    assert all(isinstance(r, Rendered) for r in first + second)
 
 
 @pytest.mark.slow
