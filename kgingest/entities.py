@@ -29,7 +29,7 @@ CONNECTORS = {"of", "and", "for", "the", "&", "de", "du", "la", "on", "in"}
 _QUOTES = str.maketrans({"\u2019": "'", "\u2018": "'", "\u201c": '"', "\u201d": '"', "\u2013": "-", "\u2014": "-"})
 
 
-@lru_cache(maxsize=65536)
+@lru_cache(maxsize=1 << 14)     # the names of a few hundred documents; a fixed few MB
 def normalize(name: str) -> str:
     """Case-, accent- and punctuation-folded form of a name, for matching and for IRIs.
 
@@ -570,8 +570,10 @@ def _propagate(doc: Doc, entities: list[Entity], onto: Ontology) -> None:
         return
     longest = max(len(k.split()) for k in owner)
     firsts = {k.split()[0] for k in owner if k}
-    # (normalize folds case, so the lower-cased words will do)
-    starts = [i for i, w in enumerate(token_strings(doc).lower) if normalize(w) in firsts and i not in taken]
+    # (normalize folds case, so the lower-cased words will do; and it leaves lower-cased
+    # ASCII letters and digits as they are, so most words need no call, and no cache entry)
+    starts = [i for i, w in enumerate(token_strings(doc).lower) if i not in taken and (
+        w in firsts or not (w.isascii() and w.isalnum()) and normalize(w) in firsts)]
     for i in starts:
         tok = doc[i]
         if i in taken or not (tok.pos_ == "PROPN" or tok.is_title or tok.is_upper) or tok.is_punct:
