@@ -11,9 +11,9 @@ from __future__ import annotations
 from typing import Any, NamedTuple
 
 import spacy
+from spacy.attrs import LEMMA, LOWER, POS
 from spacy.language import Language
 from spacy.pipeline import EntityRuler
-from spacy.attrs import LEMMA, LOWER, POS
 from spacy.tokens import Doc, Span
 
 from .ontology import Ontology
@@ -55,9 +55,10 @@ def ruler_patterns(onto: Ontology) -> list[dict]:
     # an agency cue word, "of"/"for" and a run of capitalised words
     agency = onto.classes.get("GovernmentAgency")
     cues = sorted(w for w in agency.cue_words if " " not in w and w[0].isupper()) if agency else []
+    prefixes = sorted(w for w in onto.words("agencyPrefix") if w[0].isupper())
     title = {"TEXT": {"REGEX": r"^[A-Z][\w.&'-]*$"}}
     # (set lookups before any regular expression: the matcher tries the first token everywhere)
-    head = [{"TEXT": {"IN": ["Federal", "National", "State", "Royal", "Central"]}, "OP": "?"},
+    head = [{"TEXT": {"IN": prefixes}, "OP": "?"},
             {"TEXT": {"IN": cues}}, {"LOWER": {"IN": ["of", "for"]}}, {"LOWER": "the", "OP": "?"}]
     if cues:
         # commas too ("Economic Affairs, Education and Research"); entities.py cuts a span at

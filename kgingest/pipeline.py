@@ -143,8 +143,8 @@ class Extractor:
     def extract(self, documents: Iterable[Document], batch_size: int = DEFAULT_BATCH_SIZE) -> Iterator[Extraction]:
         """Parse in batches with nlp.pipe and yield each document's extraction as it is done.
 
-        A chunk of ``batch_size`` documents is parsed and extracted inside one spaCy memory
-        zone, then yielded: no Doc outlives its chunk, and the vocabulary does not grow.
+        A chunk of ``batch_size`` documents is parsed and extracted in one :meth:`zone`, then
+        yielded: no Doc outlives its chunk.
         """
         for chunk in chunked(documents, batch_size):
             with self.zone():

@@ -120,14 +120,14 @@ class Context:
     def entity(self, tok: Token) -> Entity | None:
         return self.ents.at_token.get(tok.i)
 
-    def scan(self, sent: Span, words: Collection[str] = (), *, lemmas: Collection[str] = (),
+    def scan(self, span: Span, words: Collection[str] = (), *, lemmas: Collection[str] = (),
              pos: Collection[str] | None = None, entities: bool = False) -> Iterator[Token]:
-        """The tokens of a sentence that a rule looks at: lower-cased text in `words`, lemma
+        """The tokens of a sentence (or any span) that a rule looks at: lower-cased text in `words`, lemma
         in `lemmas` or (with `entities`) inside an entity mention, and POS in `pos`.
         Picked from the Doc's token strings, so the other tokens cost almost nothing."""
         lower, lemma, tags = self.strings
         at = self.ents.at_token
-        for i in range(sent.start, sent.end):
+        for i in range(span.start, span.end):
             if (lower[i] in words or lemma[i] in lemmas or entities and i in at) and (pos is None or tags[i] in pos):
                 yield self.doc[i]
 
@@ -713,7 +713,7 @@ def judgement_rules(ctx: Context, sent: Span) -> Iterator[Candidate]:
     speech = ctx.words("speechVerb")
     for noun in ctx.scan(sent, lemmas=ctx.trig.judgements, pos={"NOUN"}):
         props = ctx.trig.judgements.get(noun.lemma_.lower())
-        if not props or noun.pos_ != "NOUN":
+        if not props:
             continue
         clause = noun.head
         target = None
@@ -919,7 +919,7 @@ def _removals(ctx: Context) -> set[tuple[int, int]]:
     blocking = ctx.words("blockingVerb")
     first_words = {w.split()[0] for w in blocking}
     pairs = set()
-    for verb in (v for sent in ctx.sents for v in ctx.scan(sent, lemmas=first_words, pos={"VERB"})):
+    for verb in ctx.scan(ctx.doc[:], lemmas=first_words, pos={"VERB"}):
         if not (_phrase_lemmas(verb) & blocking):
             continue
         patients = [e for c in verb.children if c.dep_ in OBJ | {"nsubjpass"} for e in ctx.group(c)]
