@@ -21,7 +21,7 @@ from rdflib.namespace import DCTERMS, PROV
 from spacy.tokens import Doc, Span
 
 from . import __version__
-from .entities import Entities, normalize
+from .nlp.entities import Entities, normalize
 from .nlp import sentences, text as doc_text
 from .ontology import KG, Ontology
 from .relations import Relation

@@ -41,7 +41,7 @@ from . import nlp as kgnlp
 from . import ontology
 
 if TYPE_CHECKING:
-    from .entities import Entities
+    from .nlp.entities import Entities
     from .relations import Relation
 
 
@@ -96,7 +96,7 @@ def decode_found(obj: Any, chain=None) -> Any:
     """srsly msgpack decoder for :class:`Found`."""
     if not (isinstance(obj, dict) and obj.get(MSGPACK_KEY) == 1):
         return obj if chain is None else chain(obj)
-    from .entities import Entities, Entity, Mention
+    from .nlp.entities import Entities, Entity, Mention
     from .relations import Relation
 
     items = [Entity(**{**e, "aliases": set(e["aliases"]), "mentions": [Mention(**m) for m in e["mentions"]]})
@@ -128,7 +128,8 @@ class KgIngest:
         self.onto = ontology.cached(paths)
 
     def __call__(self, doc: Doc) -> Doc:
-        from . import entities, relations
+        from . import relations
+        from .nlp import entities
 
         found = entities.find(doc, self.onto)
         doc._.kg = Found(found, relations.find(doc, found, self.onto))

@@ -25,7 +25,7 @@ from typing import Collection, Iterator
 
 from spacy.tokens import Doc, Span, Token
 
-from .entities import PARTY_TAG, Entities, Entity, lexicon
+from .nlp.entities import PARTY_TAG, Entities, Entity, lexicon
 from .nlp import TokenStrings, sentences, text as doc_text, token_strings
 from .ontology import Ontology, Trigger, per_ontology
 

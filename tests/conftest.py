@@ -70,7 +70,7 @@ def hand_made_graph(doc_id: str = "hand-made", meeting_confidence: float = 0.8):
     import spacy
 
     from kgingest import emit, ontology
-    from kgingest.entities import Entities, Entity, Mention
+    from kgingest.nlp.entities import Entities, Entity, Mention
     from kgingest.relations import Relation
     from kgingest.sources import Document
 
