@@ -24,7 +24,7 @@ from . import __version__
 from .nlp.entities import Entities, normalize
 from .nlp import sentences, text as doc_text
 from .ontology import KG, Ontology
-from .relations import Relation
+from .nlp.relations import Relation
 from .sources import Document
 
 BASE = "https://w3id.org/kgingest/"

@@ -71,7 +71,7 @@ def hand_made_graph(doc_id: str = "hand-made", meeting_confidence: float = 0.8):
 
     from kgingest import emit, ontology
     from kgingest.nlp.entities import Entities, Entity, Mention
-    from kgingest.relations import Relation
+    from kgingest.nlp.relations import Relation
     from kgingest.sources import Document
 
     nlp = spacy.blank("en")
