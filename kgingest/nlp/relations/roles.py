@@ -48,8 +48,9 @@ def role_holder(role: Token, ctx: Context) -> Entity | None:
     if ent and ent.cls == "Person" and role.dep_ in {"compound", "nmod", "amod", "appos", "nsubj"}:
         return ent
     nxt = role.doc[role.i + 1] if role.i + 1 < len(role.doc) else None
-    if nxt is not None and ctx.entity(nxt) and ctx.entity(nxt).cls == "Person":
-        return ctx.entity(nxt)
+    after = ctx.entity(nxt) if nxt is not None else None
+    if after is not None and after.cls == "Person":
+        return after
     for c in role.children:
         if c.dep_ == "appos":
             e = ctx.entity(c) or next((ctx.entity(g) for g in c.subtree if ctx.entity(g)), None)
@@ -77,11 +78,12 @@ def role_hits(ctx: Context) -> tuple[tuple[RoleHit, ...], dict[str, tuple[tuple[
     hits = []
     for sent in ctx.sents:
         for tok in ctx.scan(sent, trig.role_ends, lemmas=trig.role_ends):
-            if tok.pos_ not in {"NOUN", "PROPN"} or ctx.entity(tok) and ctx.entity(tok).cls != "Person":
+            named = ctx.entity(tok)
+            if tok.pos_ not in {"NOUN", "PROPN"} or named is not None and named.cls != "Person":
                 if not (tok.text in trig.roles or tok.lower_ in trig.roles):
                     continue
             hit = role_at(tok, trig)
-            if hit is None or ctx.entity(tok) is not None and ctx.entity(tok).cls == "Person" and tok.text not in honorific:
+            if hit is None or named is not None and named.cls == "Person" and tok.text not in honorific:
                 continue
             n, props = hit
             first = tok.i - n + 1

@@ -28,7 +28,8 @@ def subjects(verb: Token, ctx: Context) -> list[Entity]:
         if t.dep_ == "relcl" or (t.dep_ == "acl" and finite(t)):
             # the small parser hangs a main verb on a long subject as "acl"
             head = t.head
-            if head.dep_ == "appos" and ctx.entity(head.head) is not None and ctx.entity(head.head).cls == "Person":
+            above = ctx.entity(head.head) if head.dep_ == "appos" else None
+            if above is not None and above.cls == "Person":
                 head = head.head      # "Delgado, a Florida Democrat who sits on ..."
             return ctx.group(head)
         if t.dep_ in {"xcomp", "conj", "advcl", "pcomp", "acl"} and t.head != t:
@@ -74,8 +75,8 @@ def objects(verb: Token, ctx: Context, about_owner: bool = False) -> list[Entity
     for c in verb.children:
         if c.dep_ in OBJ or c.dep_ == "dative":
             grp = ctx.group(c)
-            if not grp and about_owner and ctx.owner(c) is not None:
-                grp = [ctx.owner(c)]
+            if not grp and about_owner and (owner := ctx.owner(c)) is not None:
+                grp = [owner]
             out += grp
     return out
 

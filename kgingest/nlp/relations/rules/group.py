@@ -25,8 +25,8 @@ def group_rules(ctx: Context, sent: Span) -> Iterator[Candidate]:
     for tok in ctx.scan(sent, {"like", "including", "as"}, entities=True):
         if (tok.lower_ in {"like", "including"} and tok.dep_ == "prep") or (tok.lower_ == "as" and tok.head.lower_ == "such"):
             head = tok.head if tok.lower_ != "as" else tok.head.head
-            bodies = [ctx.entity(t) for t in head.subtree if t.i < tok.i and ctx.entity(t)
-                      and ctx.entity(t).cls in ctx.onto.properties[member].range]
+            bodies = [e for t in head.subtree if t.i < tok.i for e in [ctx.entity(t)]
+                      if e is not None and e.cls in ctx.onto.properties[member].range]
             people = [e for p in tok.children if p.dep_ == "pobj" for e in ctx.group(p) if e.cls == "Person"]
             for b in dict.fromkeys(bodies):
                 for person in people:
@@ -36,14 +36,14 @@ def group_rules(ctx: Context, sent: Span) -> Iterator[Candidate]:
             # "Jens Overbeck of the Social Democrats", "X, a Florida Democrat";
             # "Greg Thayer of the Forest Service": a bare affiliation
             for c in tok.children:
-                bodies = [ctx.entity(c)] if c.dep_ == "appos" else [
+                near = [ctx.entity(c)] if c.dep_ == "appos" else [
                     ctx.entity(p) for p in c.children if c.dep_ == "prep" and c.lower_ in {"of", "from"} and p.dep_ == "pobj"]
-                for b in bodies:
-                    if b is not None and b.cls in {"PoliticalParty", "Legislature"}:
-                        yield ctx.candidate(ent, member, b, tok, "group-of", 0.8, phrase=True)
-                    elif b is not None and c.dep_ == "prep" and affiliation and ctx.cls_is(b, "Organization") \
-                            and not b.guessed:
-                        yield ctx.candidate(ent, affiliation, b, tok, "affiliation-of", 0.6, phrase=True)
+                for body in near:
+                    if body is not None and body.cls in {"PoliticalParty", "Legislature"}:
+                        yield ctx.candidate(ent, member, body, tok, "group-of", 0.8, phrase=True)
+                    elif body is not None and c.dep_ == "prep" and affiliation and ctx.cls_is(body, "Organization") \
+                            and not body.guessed:
+                        yield ctx.candidate(ent, affiliation, body, tok, "affiliation-of", 0.6, phrase=True)
         nxt = ctx.doc[tok.i + 2] if tok.i + 2 < len(ctx.doc) else None
         if ent is not None and ent.cls == "Person" and nxt is not None and ctx.doc[tok.i + 1].text == "(":
             party = ctx.entity(nxt)

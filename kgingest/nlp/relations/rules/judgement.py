@@ -28,6 +28,8 @@ def judgement_rules(ctx: Context, sent: Span) -> Iterator[Candidate]:
             target = next((e for c in clause.children if c.dep_ in SUBJ for e in [ctx.resolve(c)] if e), None)
             if target is None:
                 target = next((ctx.owner(c) for c in clause.children if c.dep_ in SUBJ and ctx.owner(c)), None)
+        verb: Token | None
+        obj: Token | None
         if noun.dep_ == "appos" and clause.dep_ in OBJ:
             noun, clause = clause, clause.head     # 'called Overbeck's plan "a mistake"'
             verb, obj = clause, noun

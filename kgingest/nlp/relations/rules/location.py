@@ -52,8 +52,8 @@ def location_rules(ctx: Context, sent: Span) -> Iterator[Candidate]:
             continue
         for c in tok.children:
             if c.dep_ == "prep" and c.lower_ in {"of", "in"} and ctx.entity(c) is not org:
-                for p in c.children:
-                    place = ctx.entity(p) if p.dep_ == "pobj" else None
+                for w in c.children:
+                    place = ctx.entity(w) if w.dep_ == "pobj" else None
                     if place is not None and place is not org and ctx.cls_is(place, "Place"):
                         for prop in ctx.onto.properties.values():
                             if prop.location_cues:
@@ -77,8 +77,8 @@ def location_rules(ctx: Context, sent: Span) -> Iterator[Candidate]:
                 org = _entity_after_descriptors(head, ctx)
         if org is None or org is place or ctx.cls_is(org, "PoliticalParty") or org.cls == "Person":
             continue
-        for p in place_props:
-            yield ctx.candidate(org, p.name, place, tok, "location-modifier", 0.75, phrase=True)
+        for place_prop in place_props:
+            yield ctx.candidate(org, place_prop.name, place, tok, "location-modifier", 0.75, phrase=True)
 
 
 def _entity_after_descriptors(tok: Token, ctx: Context) -> Entity | None:

@@ -38,8 +38,8 @@ def _role_objects(role: Token, first: int, holder: Entity, ctx: Context) -> list
                     out.append((e, "name-prep" if c in name_preps else "prep", False))
                 elif c.lower_ in {"of", "for", "in"}:
                     unit = True
-                    inner = [ctx.resolve(g) for g in p.subtree if g.dep_ in {"poss", "compound", "pobj"}
-                             and ctx.resolve(g) and ctx.resolve(g) is not holder]
+                    inner = [r for g in p.subtree if g.dep_ in {"poss", "compound", "pobj"}
+                             for r in [ctx.resolve(g)] if r is not None and r is not holder]
                     if inner:
                         out.append((inner[0], "unit", True))
     # the organisation the holder stands in apposition to: "the Commerce Department, Secretary Ross"
@@ -119,9 +119,8 @@ def role_rules(ctx: Context, hit: RoleHit) -> Iterator[Candidate]:
             and not any(role_text in ctx.onto.properties[p].state_roles for p in props):
         # "The Commerce Department issued a statement in which Secretary X criticised ...":
         # a bare title goes with the one organisation named before it in the sentence
-        orgs = {ctx.entity(t) for t in tok.doc[sent.start:first] if ctx.entity(t) is not None
-                and ctx.entity(t).cls in {"GovernmentAgency", "Company", "Organization"}
-                and not ctx.entity(t).guessed}
+        orgs = {e for t in tok.doc[sent.start:first] for e in [ctx.entity(t)] if e is not None
+                and e.cls in {"GovernmentAgency", "Company", "Organization"} and not e.guessed}
         allowed = [p for p in props if p != member and len(orgs) == 1
                    and ctx.onto.allows(p, holder.cls, next(iter(orgs)).cls)]
         if allowed:
@@ -142,7 +141,7 @@ def _legislature_for(role: Token, sent: Span, ctx: Context) -> Entity | None:
     by_title = [e for e in bodies if len(stem) >= 3 and e.label.split()[-1].lower().startswith(stem)]
     if len(by_title) == 1:
         return by_title[0]
-    here = {ctx.entity(t) for t in sent if ctx.entity(t) is not None and ctx.entity(t).cls == "Legislature"}
+    here = {e for t in sent for e in [ctx.entity(t)] if e is not None and e.cls == "Legislature"}
     return next(iter(here)) if len(here) == 1 else None
 
 

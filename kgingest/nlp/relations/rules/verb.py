@@ -113,7 +113,7 @@ def _range_entity_near(tok: Token, prop: str, ctx: Context) -> list[Entity]:
     rng = ctx.onto.properties[prop].range
     found = [e for _, e in ctx.mentions_before(tok, 2) if ctx.onto.ancestors(e.cls) & rng]
     sent = ctx.sents[ctx.sent_index[tok.i]]
-    found += [ctx.entity(t) for t in sent if t.i > tok.i and ctx.entity(t) and ctx.onto.ancestors(ctx.entity(t).cls) & rng]
+    found += [e for t in sent if t.i > tok.i for e in [ctx.entity(t)] if e is not None and ctx.onto.ancestors(e.cls) & rng]
     distinct = list(dict.fromkeys(found))
     return distinct[-1:] if distinct and len(set(e.cls for e in distinct)) >= 1 and len(distinct) <= 2 else []
 
