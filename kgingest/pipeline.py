@@ -35,7 +35,8 @@ from rdflib import Graph, URIRef
 from spacy.language import Language
 from spacy.tokens import Doc
 
-from . import emit, entities, nlp, ontology, relations
+from . import emit, nlp, ontology
+from .nlp import entities, relations
 from .sources import DEFAULT_MAX_CHARS, Document, InputError, RawDocument, check_length
 
 DEFAULT_BATCH_SIZE = 32

@@ -19,7 +19,7 @@ from rdflib.compare import isomorphic
 from rdflib.namespace import DCTERMS
 
 from conftest import DEV, FIXED_TIME, make_unreadable
-from kgingest import entities
+from kgingest.nlp import entities
 from kgingest.cli import main
 from kgingest.outfile import RdfWriter
 from kgingest.pipeline import ExtractionError, Rendered, WorkerError, run
