@@ -19,13 +19,12 @@ document, the stage, the exception's type and message, with the traceback kept a
 """
 from __future__ import annotations
 
-import os
 import traceback
 from collections.abc import Callable, Iterator
 from typing import TypeVar
 
 T = TypeVar("T")
-DEBUG_ENV = "KGINGEST_DEBUG"
+DEBUG_ENV = "KGINGEST_DEBUG"  # set to 1: the CLI prints the tracebacks (as --debug)
 
 
 class InputError(ValueError):
@@ -101,8 +100,3 @@ def one_line(text: str) -> str:
         return text
     return "".join(ch if ch.isprintable() else ch.encode("unicode_escape").decode("ascii")
                    for ch in text)
-
-
-def debug_enabled(flag: bool = False) -> bool:
-    """Whether failures print their tracebacks: ``--debug``, or KGINGEST_DEBUG set to 1."""
-    return flag or os.environ.get(DEBUG_ENV, "") not in ("", "0")

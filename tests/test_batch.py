@@ -22,7 +22,8 @@ from conftest import DEV, FIXED_TIME, make_unreadable
 from kgingest import entities
 from kgingest.cli import main
 from kgingest.outfile import RdfWriter
-from kgingest.pipeline import ExtractionError, Rendered, WorkerError, run
+from kgingest.isolation import DocumentError
+from kgingest.pipeline import Rendered, WorkerError, run
 from kgingest.progress import Status, Tally
 from kgingest.sources import Document, InputError, RawDocument, scan
 
@@ -190,7 +191,7 @@ def test_a_failing_stage_costs_one_document(extractor, monkeypatch):
     good = docs("dev-afp-geneva-trade-talks")[0]
     bad = Document(id="bad", text="BOOM went the parser.", path="bad.txt")
     results = extractor.render([good, bad, good])
-    assert [type(r) for r in results] == [Rendered, ExtractionError, Rendered]
+    assert [type(r) for r in results] == [Rendered, DocumentError, Rendered]
     assert str(results[1]) == "bad.txt: extraction failed (IndexError: list index out of range)"
     assert results[0] == results[2]
 

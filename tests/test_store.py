@@ -29,7 +29,8 @@ from rdflib import RDF, BNode, Graph, Literal, URIRef
 
 from conftest import KUDLOW_EVIDENCE
 from kgingest.ingest import Summary, delete, ingest, lookup_values
-from kgingest.pipeline import ExtractionError, Extractor, Rendered, Result
+from kgingest.isolation import DocumentError
+from kgingest.pipeline import Extractor, Rendered, Result
 from kgingest.query_format import declared_prefixes, display_prefixes, show, write_results
 from kgingest.sources import Document, InputError, RawDocument
 from kgingest.store import (
@@ -299,7 +300,7 @@ class FakeExtractor(Extractor):
             if isinstance(item, InputError):
                 results.append(item)
             elif isinstance(item, Document) and item.text == "boom":
-                results.append(ExtractionError(f"{item.name}: extraction failed (boom)"))
+                results.append(DocumentError(item.name, "extraction", "RuntimeError", "boom"))
             elif isinstance(item, Document):
                 self.extracted.append(item.id)
                 text = ntriples(doc_graph(item.id, key=self.content_key(item), extra=item.text))
