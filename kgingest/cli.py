@@ -212,8 +212,8 @@ def show(inputs: tuple[str, ...], output: str, target: str | None, doc: str | No
     except ModelError as e:
         fail(str(e))
         sys.exit(2)
-    except (OSError, SyntaxError, ValueError) as e:  # PictureError and InputError are ValueErrors
-        fail(str(e))
+    except (OSError, SyntaxError, ValueError, DocumentError) as e:  # PictureError, InputError: ValueErrors
+        fail(one_line(str(e)))
         sys.exit(1)
     write_bytes(output, data)
     click.echo(f"{output}: {len(picture.nodes)} entities, {len(picture.edges)} relations", err=True)

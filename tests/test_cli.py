@@ -111,3 +111,12 @@ def test_every_input_kind_of_the_readme_through_the_installed_script(tmp_path: P
     ids = [Path(p).resolve().as_uri() for p in (SAMPLE, html, folder / "2024" / "b.html", folder / "a.txt")]
     ids += ["solvane-2024-001", "https://seoul-wire.example/2024/chip-row", "bundestag-rheinhagen", "stdin"]
     assert named == {str(document_iri(i)) for i in ids}
+
+
+def test_a_name_with_control_characters_cannot_forge_a_line(tmp_path: Path):
+    good, bad = tmp_path / "good.txt", tmp_path / "evil\nkgingest: 0 failed\x1b[2J.txt"
+    good.write_text(GOOD, encoding="utf-8")
+    bad.write_bytes(b"")
+    result = run("extract", str(tmp_path), "-o", str(tmp_path / "out.ttl"), "--quiet")
+    assert result.exit_code == 1
+    assert result.stderr == f"kgingest: {tmp_path}/evil\\nkgingest: 0 failed\\x1b[2J.txt: empty file\n"
