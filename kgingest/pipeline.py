@@ -170,7 +170,7 @@ class Extractor:
         with self.zone():
             docs = self._parse([d for _, d in todo], batch_size)
             for (i, document), doc in zip(todo, docs):
-                results[i] = doc if isinstance(doc, DocumentError) else self._render_one(document, doc)
+                results[i] = self._render_one(document, doc) if isinstance(doc, Doc) else doc
         return [results[i] for i in range(len(items))]
 
     def _document(self, item: Document | RawDocument) -> Document:
@@ -178,18 +178,19 @@ class Extractor:
         check_length(document.text, document.name, self.max_chars)
         return document
 
-    def _parse(self, documents: list[Document], batch_size: int) -> list[Doc | DocumentError]:
-        """nlp.pipe over the chunk; if it fails, one document at a time to find the culprit."""
+    def _parse(self, documents: list[Document], batch_size: int) -> list[Doc | InputError | DocumentError]:
+        """nlp.pipe over the chunk; if it fails, one document at a time to find the culprit
+        (the chunk's own error is only that signal: it names no document)."""
         texts = [d.text for d in documents]
         docs = isolate("chunk", "extraction", lambda: list(self.nlp.pipe(texts, batch_size=batch_size)))
         if isinstance(docs, list):
             return [*docs]
-        return [_as_failure(isolate(d.name, "extraction", lambda: self.nlp(d.text)), d) for d in documents]
+        return [isolate(d.name, "extraction", lambda: self.nlp(d.text)) for d in documents]
 
-    def _render_one(self, document: Document, doc: Doc) -> Rendered | DocumentError:
+    def _render_one(self, document: Document, doc: Doc) -> Result:
         done = isolate(document.name, "extraction", lambda: self._triples(document, doc))
         if not isinstance(done, tuple):
-            return _as_failure(done, document)
+            return done
         x, lines = done
         notes: tuple[str, ...] = ()
         if "encoding" in document.meta:
@@ -218,14 +219,6 @@ def prime_labels(pipeline: Language) -> None:
             ruler: Any = pipeline.get_pipe(name)
             for label in ruler.labels:
                 ner.add_label(label)
-
-
-def _as_failure(outcome: T | InputError | DocumentError, document: Document) -> T | DocumentError:
-    """A stage's outcome, with an InputError a stage raised (not the input's fault: it was read)
-    reported as that stage's failure."""
-    if isinstance(outcome, InputError):
-        return DocumentError(document.name, "extraction", "InputError", str(outcome))
-    return outcome
 
 
 def chunked(items: Iterable[T], size: int) -> Iterator[list[T]]:
