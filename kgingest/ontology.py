@@ -65,6 +65,7 @@ class OntProperty:
     verbs: tuple[Trigger, ...] = ()
     inverse_verbs: tuple[Trigger, ...] = ()
     patient_verbs: tuple[Trigger, ...] = ()
+    patient_nouns: frozenset[str] = frozenset()
     event_nouns: tuple[Trigger, ...] = ()
     location_cues: frozenset[str] = frozenset()
     judgement_nouns: frozenset[str] = frozenset()
@@ -233,6 +234,7 @@ def load(paths: list[Path] | None = None) -> Ontology:
             verbs=tuple(Trigger.parse(w) for w in _strings(g, prop, KG.verbTrigger)),
             inverse_verbs=tuple(Trigger.parse(w) for w in _strings(g, prop, KG.inverseVerbTrigger)),
             patient_verbs=tuple(Trigger.parse(w) for w in _strings(g, prop, KG.patientVerbTrigger)),
+            patient_nouns=frozenset(w.lower() for w in _strings(g, prop, KG.patientNoun)),
             event_nouns=tuple(Trigger.parse(w) for w in _strings(g, prop, KG.eventNoun)),
             location_cues=frozenset(w.lower() for w in _strings(g, prop, KG.locationCue)),
             judgement_nouns=frozenset(w.lower() for w in _strings(g, prop, KG.judgementNoun)),

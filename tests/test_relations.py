@@ -42,6 +42,29 @@ CASES = {
          {("Orbix Micro", "listedOn", "SDN List")}),
         ("Orbix Micro was removed from the Entity List.", set()),
         ("If Orbix Micro were added to the Entity List, prices would rise.", set()),
+        # enumerations: the fact distributes over the items, never over an item's apposition
+        ("The Treasury added four firms to the Entity List on Monday. The new entries are Orbix Micro Co.; "
+         "Delta Arc Trading Limited, a Macau-based reseller; Sunfield Optics LLC; and Kestrel Tech Group.",
+         {("Orbix Micro Co.", "listedOn", "Entity List"), ("Delta Arc Trading Limited", "listedOn", "Entity List"),
+          ("Sunfield Optics LLC", "listedOn", "Entity List"), ("Kestrel Tech Group", "listedOn", "Entity List"),
+          ("Delta Arc Trading Limited", "basedIn", "Macau")}),
+        ("China placed three US companies on its Unreliable Entity List. The US firms added to the Chinese list "
+         "— Brightline Avionics, Corvane Systems and Tessaro Optics — can no longer trade in China.",
+         {("Brightline Avionics", "listedOn", "Unreliable Entity List"),
+          ("Corvane Systems", "listedOn", "Unreliable Entity List"),
+          ("Tessaro Optics", "listedOn", "Unreliable Entity List")}),
+        ("The Council added nine people to the EU sanctions list. Also listed were Sunvale Freight, a tanker "
+         "operator, and Doha-based Pearl Crest Marine.",
+         {("Pearl Crest Marine", "listedOn", "EU sanctions list"), ("Sunvale Freight", "listedOn", "EU sanctions list"),
+          ("Pearl Crest Marine", "basedIn", "Doha")}),
+        ("The following persons are being added to the SDN List today:\n\n1. QUILL MARITIME SA, a Piraeus-based "
+         "shipper.\n2. Omar Haddad, an agent of Quill Maritime SA.\n",
+         {("QUILL MARITIME SA", "listedOn", "SDN List"), ("Omar Haddad", "listedOn", "SDN List"),
+          ("QUILL MARITIME SA", "basedIn", "Piraeus")}),
+        ("The Treasury added Delta Arc to the SDN List. Among the firms removed from the list were Orbix Micro "
+         "and Sunfield Optics.", {("Delta Arc", "listedOn", "SDN List")}),
+        ("The Treasury added Delta Arc to the SDN List. Orbix Micro, which is listed in Hong Kong, fell 5 percent.",
+         {("Delta Arc", "listedOn", "SDN List")}),
     ],
     "worksFor": [
         ("Brightwave Analytics has hired Omar Finch as chief technology officer.",

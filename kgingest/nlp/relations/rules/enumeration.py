@@ -1,0 +1,267 @@
+"""Enumerations of a patient verb's patients (``kg:patientVerbTrigger``, ``kg:patientNoun``):
+"The new entries are X; Y; and Z", "Among those listed were X and Y", "the firms added
+to the list — X, Y and Z — are", "The following persons are being added to the list:"
+with numbered items, "The committee listed X, ...; Y, ...; and Z".
+
+The relation distributes over the items here, in this rule, and not in the shared
+:meth:`Context.group`: an apposition inside one item ("X, a Dubai-based broker; Y")
+must not spread to the others. The object is the one the lead-in names ("to the Entity
+List", "the Chinese list"); a lead-in that names none takes the one entity of the
+property's range that the passage named in this or the two sentences before.
+"""
+from __future__ import annotations
+
+import re
+from dataclasses import dataclass
+from typing import Iterator
+
+from spacy.tokens import Doc, Span, Token
+
+from ....ontology import Ontology
+from ...entities import Entities, Entity
+from ..candidate import Candidate
+from ..context import Context
+from ..document import context
+from ..registry import proposers
+
+COPULAS = {"be", "include", "comprise"}
+DASHES = {"—", "–", "--"}
+# words that join an item to the one before it: "and", "as well as", "along with"
+CONNECTORS = {"and", "or", "plus", "also", "as", "well", "along", "together", "with"}
+# a place modifier before an item: "Dubai-based X", "Limassol-registered X"
+MODIFIER_WORDS = {"-", "based", "registered", "headquartered"}
+NOT_THE_OBJECT = {"from", "off", "than", "instead"}     # "moved from A to B", "on A rather than B"
+ITEM_MARK = re.compile(r"[ \t]*(?:\d{1,3}[.)]|[-•*–·])[ \t]+")
+
+
+@dataclass(frozen=True)
+class Frame:
+    """One enumeration: the trigger, the property, where the lead-in ends and the items lie."""
+
+    trigger: Token
+    prop: str
+    lead_end: int           # token index: the lead-in is [sentence start, lead_end)
+    items: list[Entity]
+
+
+def _triggers(onto: Ontology) -> tuple[dict[str, str], dict[str, str]]:
+    """Patient verb lemmas and patient nouns -> the property they state."""
+    verbs: dict[str, str] = {}
+    nouns: dict[str, str] = {}
+    for p in sorted(onto.properties.values(), key=lambda p: (p.priority, p.name)):
+        for trig in p.patient_verbs:
+            verbs.setdefault(trig.lemma.split()[0], p.name)
+        for noun in p.patient_nouns:
+            nouns.setdefault(noun, p.name)
+    return verbs, nouns
+
+
+def _mention_ends(ctx: Context) -> dict[int, tuple[int, Entity]]:
+    """Mention start token -> (end token, entity)."""
+    return {m.start: (m.end, e) for e in ctx.ents.items for m in e.mentions}
+
+
+def _in_domain(ctx: Context, prop: str, ent: Entity) -> bool:
+    return bool(ctx.onto.ancestors(ent.cls) & ctx.onto.properties[prop].domain)
+
+
+def _segments(doc: Doc, start: int, end: int, seps: set[str]) -> list[tuple[int, int]]:
+    """[start, end) cut at separator tokens outside parentheses."""
+    out, depth, a = [], 0, start
+    for i in range(start, end):
+        t = doc[i].text
+        depth += (t == "(") - (t == ")")
+        if depth <= 0 and t in seps:
+            out.append((a, i))
+            a = i + 1
+    out.append((a, end))
+    return [(a, b) for a, b in out if a < b]
+
+
+def _chain(ctx: Context, prop: str, first: tuple[int, Entity], b: int,
+           ends: dict[int, tuple[int, Entity]]) -> list[Entity]:
+    """An item and those joined straight to it: "X and Y", "X, Y and Z"."""
+    end, ent = first
+    out = [ent]
+    i = end
+    while i < b:
+        j = i
+        while j < b and ctx.doc[j].lower_ in CONNECTORS | {","}:
+            j += 1
+        if j == i or j not in ends or not _in_domain(ctx, prop, ends[j][1]):
+            break
+        end, ent = ends[j]
+        out.append(ent)
+        i = end
+    return out
+
+
+def _modifier(doc: Doc, end: int) -> bool:
+    """A name used as a modifier: "Izmir-based"."""
+    return end + 1 < len(doc) and doc[end].text == "-" and doc[end + 1].lower_ in MODIFIER_WORDS
+
+
+def _segment_items(ctx: Context, prop: str, a: int, b: int, ends: dict[int, tuple[int, Entity]],
+                   loose: bool) -> tuple[list[Entity], bool]:
+    """The items of one segment of an enumeration, and whether the enumeration goes on.
+
+    With semicolons between the items (`loose`) an item is the first name of its segment
+    ("and his firm, X, a Lagos-based importer"); with commas only, a segment that opens
+    with a lower-case word is an apposition ("a Dubai-based broker") unless it is a
+    description of a named entity ("and the company itself").
+    """
+    doc = ctx.doc
+    i = a
+    while i < b and (doc[i].lower_ in CONNECTORS or doc[i].is_space):
+        i += 1
+    if loose:
+        first = next((j for j in range(i, b) if j in ends and _in_domain(ctx, prop, ends[j][1])), None)
+        return (_chain(ctx, prop, ends[first], b, ends) if first is not None else []), True
+    # leading place modifiers: "Dubai-based", "Limassol-registered"
+    while i < b and ((i in ends and (not _in_domain(ctx, prop, ends[i][1]) or _modifier(doc, ends[i][0])))
+                     or doc[i].lower_ in MODIFIER_WORDS):
+        i = ends[i][0] if i in ends else i + 1
+    if i in ends and _in_domain(ctx, prop, ends[i][1]):
+        end = ends[i][0]
+        if end < len(doc) and doc[end].tag_ in {"VBD", "VBZ", "VBP", "MD"}:
+            return [], False        # "..., Reuters reported": a clause, the enumeration is over
+        return _chain(ctx, prop, ends[i], b, ends), True
+    if i < b and doc[i].lower_ in {"the", "this", "that"} and not any(
+            doc[j].pos_ in {"VERB", "AUX"} for j in range(i, b)):
+        head = next((doc[j] for j in range(i + 1, b) if doc[j].pos_ == "NOUN"), None)
+        ent = ctx.resolve(head) if head is not None else None
+        if ent is not None and _in_domain(ctx, prop, ent):
+            return [ent], True
+    return [], True
+
+
+def items(ctx: Context, prop: str, start: int, end: int) -> list[Entity]:
+    """The entities an enumeration in tokens [start, end) names, each once."""
+    doc = ctx.doc
+    ends = _mention_ends(ctx)
+    loose = any(doc[i].text == ";" for i in range(start, end))
+    out: list[Entity] = []
+    for a, b in _segments(doc, start, end, {";"} if loose else {",", ";"}):
+        found, go_on = _segment_items(ctx, prop, a, b, ends, loose)
+        out += [e for e in found if e not in out]
+        if not go_on:
+            break
+    return out
+
+
+def _lines(ctx: Context, after: int) -> list[tuple[int, int]]:
+    """Token ranges of the numbered or bulleted lines that follow the line of token `after`."""
+    doc, text = ctx.doc, ctx.text
+    pos = text.find("\n", doc[after].idx)
+    out = []
+    while pos != -1:
+        nxt = text.find("\n", pos + 1)
+        line_end = len(text) if nxt == -1 else nxt
+        line = text[pos + 1:line_end]
+        if line.strip():
+            m = ITEM_MARK.match(line)
+            if not m:
+                break
+            span = doc.char_span(pos + 1 + m.end(), line_end, alignment_mode="expand")
+            if span is not None and len(span):
+                out.append((span.start, span.end))
+        if nxt == -1:
+            break
+        pos = nxt
+    return out
+
+
+def _first_item(ctx: Context, prop: str, a: int, b: int, ends: dict[int, tuple[int, Entity]]) -> Entity | None:
+    """The name that opens a list line ("2. X, a director of Y": X, never Y): the first one
+    before the line's first comma or parenthesis."""
+    for j in range(a, b):
+        if ctx.doc[j].text in {",", "(", ";", ":"}:
+            break
+        if j in ends and _in_domain(ctx, prop, ends[j][1]):
+            return ends[j][1]
+    return None
+
+
+def frames(ctx: Context, sent: Span, verbs: dict[str, str], nouns: dict[str, str]) -> Iterator[Frame]:
+    doc = ctx.doc
+    ends = _mention_ends(ctx)
+    for t in ctx.scan(sent, nouns, lemmas=set(verbs) | set(nouns), pos={"VERB", "NOUN"}):
+        prop = verbs.get(t.lemma_.lower()) if t.pos_ == "VERB" else nouns.get(t.lemma_.lower()) or nouns.get(t.lower_)
+        if prop is None:
+            continue
+        before = [ends[j][1] for j in range(sent.start, t.i) if j in ends]
+        after = range(t.i + 1, sent.end)
+        stop = next((j for j in after if doc[j].text in DASHES | {":"}
+                     or (doc[j].lemma_.lower() in COPULAS and doc[j].pos_ in {"AUX", "VERB"})
+                     or (j in ends and _in_domain(ctx, prop, ends[j][1]) and "by" not in {doc[k].lower_ for k in range(max(t.i, j - 3), j)})
+                     or doc[j].text == ";"), None)
+        if stop is None:
+            continue
+        mark = doc[stop]
+        if mark.text in DASHES:
+            close = next((j for j in range(stop + 1, sent.end) if doc[j].text in DASHES), sent.end)
+            found = items(ctx, prop, stop + 1, close)
+        elif mark.text == ":":
+            eol = ctx.text.find("\n", mark.idx)
+            lines = _lines(ctx, stop) if eol != -1 and not ctx.text[mark.idx + 1:eol].strip() else []
+            if lines:
+                found = [e for a, b in lines for e in [_first_item(ctx, prop, a, b, ends)] if e is not None]
+            else:
+                found = items(ctx, prop, stop + 1, sent.end)
+        elif mark.text == ";" or stop in ends:
+            # "listed X, ...; Y, ...; and Z": an active verb whose objects are a semicolon list
+            if t.pos_ != "VERB" or not any(doc[j].text == ";" for j in range(stop, sent.end)):
+                continue
+            if any(doc[j].pos_ in {"VERB", "AUX"} for j in range(t.i + 1, stop)):
+                continue
+            found = items(ctx, prop, stop if stop in ends else stop + 1, sent.end)
+        else:
+            # copula: the trigger is a participle or noun of the subject ("Among those listed were",
+            # "The new entries are"), not a verb with a subject of its own
+            if any(_in_domain(ctx, prop, e) for e in before):
+                continue
+            if any(doc[j].pos_ in {"VERB", "AUX"} and doc[j].dep_ not in {"amod", "acl"} for j in range(t.i + 1, stop)):
+                continue
+            found = items(ctx, prop, stop + 1, sent.end)
+        if found:
+            yield Frame(t, prop, stop, found)
+
+
+def _object(ctx: Context, frame: Frame) -> list[Entity]:
+    """The range entity the lead-in names, else the one the passage just named."""
+    doc = ctx.doc
+    rng = ctx.onto.properties[frame.prop].range
+    sent = ctx.sents[ctx.sent_index[frame.trigger.i]]
+    named: list[Entity] = []
+    for j in range(sent.start, frame.lead_end):
+        tok = doc[j]
+        if any(doc[k].lower_ in NOT_THE_OBJECT for k in range(max(sent.start, j - 3), j)):
+            continue
+        ent = ctx.entity(tok)
+        if ent is None and tok.pos_ == "NOUN" and tok.lemma_.lower() not in ctx.onto.properties[frame.prop].patient_nouns:
+            ent = ctx.resolve(tok)          # "the Chinese list"
+        if ent is not None and ctx.onto.ancestors(ent.cls) & rng and ent not in named:
+            named.append(ent)
+    if named:
+        return named if len(named) == 1 else []
+    near = [e for _, e in ctx.mentions_before(frame.trigger, 2) if ctx.onto.ancestors(e.cls) & rng]
+    distinct = list(dict.fromkeys(near))
+    return distinct if len(distinct) == 1 else []
+
+
+def enumeration_rules(ctx: Context, sent: Span, verbs: dict[str, str], nouns: dict[str, str]) -> Iterator[Candidate]:
+    for frame in frames(ctx, sent, verbs, nouns):
+        for obj in _object(ctx, frame):
+            for item in frame.items:
+                yield ctx.candidate(item, frame.prop, obj, frame.trigger, "enumeration", 0.75)
+
+
+@proposers.register("kgingest.enumeration.v1")
+def propose(doc: Doc, entities: Entities, onto: Ontology) -> Iterator[Candidate]:
+    """Facts distributed over the items of an enumeration of a patient verb's patients."""
+    ctx = context(doc, entities, onto)
+    verbs, nouns = _triggers(onto)
+    if not verbs and not nouns:
+        return
+    for sent in ctx.sents:
+        yield from enumeration_rules(ctx.at(sent.end), sent, verbs, nouns)
