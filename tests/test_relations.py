@@ -61,6 +61,17 @@ CASES = {
          "shipper.\n2. Omar Haddad, an agent of Quill Maritime SA.\n",
          {("QUILL MARITIME SA", "listedOn", "SDN List"), ("Omar Haddad", "listedOn", "SDN List"),
           ("QUILL MARITIME SA", "basedIn", "Piraeus")}),
+        # the list told apart by its owner, and an elided predicate ("So were X and Y")
+        ("Beijing answered Washington's move to add 12 firms to the US Entity List, and put two American drone "
+         "makers on its own Unreliable Entity List. Officials in Beijing spoke of bullying. A trade group said "
+         "exports would suffer. Among the companies blacklisted by the US Commerce Department were Orbix Micro "
+         "and Sunfield Optics.",
+         {("Orbix Micro", "listedOn", "Entity List"), ("Sunfield Optics", "listedOn", "Entity List")}),
+        ("The EU placed the banker on the EU sanctions list on Monday. Delta Arc was designated by both Brussels "
+         "and London. So were Sunfield Optics, his Riga-registered holding company, and Kestrel Tech Group, a "
+         "trading arm that regulators said had moved cash.",
+         {("Delta Arc", "listedOn", "EU sanctions list"), ("Sunfield Optics", "listedOn", "EU sanctions list"),
+          ("Kestrel Tech Group", "listedOn", "EU sanctions list")}),
         ("The Treasury added Delta Arc to the SDN List. Among the firms removed from the list were Orbix Micro "
          "and Sunfield Optics.", {("Delta Arc", "listedOn", "SDN List")}),
         ("The Treasury added Delta Arc to the SDN List. Orbix Micro, which is listed in Hong Kong, fell 5 percent.",

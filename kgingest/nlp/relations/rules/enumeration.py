@@ -42,6 +42,7 @@ class Frame:
     prop: str
     lead_end: int           # token index: the lead-in is [sentence start, lead_end)
     items: list[Entity]
+    anchor: Token | None = None     # where the items are, if not in the trigger's sentence ("So were X")
 
 
 def _triggers(onto: Ontology) -> tuple[dict[str, str], dict[str, str]]:
@@ -227,6 +228,23 @@ def frames(ctx: Context, sent: Span, verbs: dict[str, str], nouns: dict[str, str
             yield Frame(t, prop, stop, found)
 
 
+def ellipsis(ctx: Context, sent: Span, verbs: dict[str, str]) -> Frame | None:
+    """'X was designated by both. So were Y, ..., and Z': the items take the passive patient
+    verb of the sentence before, with its object."""
+    toks = [t for t in sent if not t.is_space]
+    n = ctx.sent_index[sent.start]
+    if len(toks) < 3 or toks[0].lower_ != "so" or toks[1].lemma_.lower() != "be" or n == 0:
+        return None
+    prev = ctx.sents[n - 1]
+    trigger = next((t for t in prev if t.pos_ == "VERB" and t.lemma_.lower() in verbs
+                    and any(c.dep_ in {"auxpass", "nsubjpass"} for c in t.children)), None)
+    if trigger is None:
+        return None
+    prop = verbs[trigger.lemma_.lower()]
+    found = items(ctx, prop, toks[2].i, sent.end)
+    return Frame(trigger, prop, prev.end, found, toks[1]) if found else None
+
+
 def _object(ctx: Context, frame: Frame) -> list[Entity]:
     """The range entity the lead-in names, else the one the passage just named."""
     doc = ctx.doc
@@ -244,16 +262,38 @@ def _object(ctx: Context, frame: Frame) -> list[Entity]:
             named.append(ent)
     if named:
         return named if len(named) == 1 else []
-    near = [e for _, e in ctx.mentions_before(frame.trigger, 2) if ctx.onto.ancestors(e.cls) & rng]
-    distinct = list(dict.fromkeys(near))
-    return distinct if len(distinct) == 1 else []
+    near = list(dict.fromkeys(e for _, e in ctx.mentions_before(frame.trigger, 2) if ctx.onto.ancestors(e.cls) & rng))
+    if len(near) == 1:
+        return near
+    if near:
+        return []
+    # none nearby: the lists the passage named before, told apart by their owner ("the US
+    # Entity List" for "blacklisted by the US Commerce Department")
+    n = ctx.sent_index[frame.trigger.i]
+    earlier = [(i, e) for i, e in ctx.mentions_before(frame.trigger, n) if ctx.onto.ancestors(e.cls) & rng]
+    lists = list(dict.fromkeys(e for _, e in earlier))
+    if len(lists) <= 1:
+        return lists
+    agent = {t.lower_ for c in frame.trigger.children if c.dep_ == "agent" for t in c.subtree if t.pos_ == "PROPN"}
+    owned = list(dict.fromkeys(e for i, e in earlier if agent & _owner_words(ctx, i)))
+    return owned if len(owned) == 1 else []
+
+
+def _owner_words(ctx: Context, start: int) -> set[str]:
+    """The proper nouns of a mention that starts at token `start` and the two words before it:
+    "the US Entity List", "Washington's blacklist"."""
+    doc = ctx.doc
+    end = _mention_ends(ctx).get(start, (start + 1, None))[0]
+    return {doc[j].lower_ for j in range(max(0, start - 2), end) if doc[j].pos_ == "PROPN"} - {"list"}
 
 
 def enumeration_rules(ctx: Context, sent: Span, verbs: dict[str, str], nouns: dict[str, str]) -> Iterator[Candidate]:
-    for frame in frames(ctx, sent, verbs, nouns):
+    found = list(frames(ctx, sent, verbs, nouns))
+    elided = ellipsis(ctx, sent, verbs)
+    for frame in found + ([elided] if elided else []):
         for obj in _object(ctx, frame):
             for item in frame.items:
-                yield ctx.candidate(item, frame.prop, obj, frame.trigger, "enumeration", 0.75)
+                yield ctx.candidate(item, frame.prop, obj, frame.anchor or frame.trigger, "enumeration", 0.75)
 
 
 @proposers.register("kgingest.enumeration.v1")
