@@ -39,6 +39,7 @@ from spacy.tokens import Doc
 # nlp.pipeline) kgingest_paragraphs: a saved pipeline that contains them loads wherever
 # spaCy imports this module through the entry point
 from . import nlp as kgnlp
+from .nlp.lang import check as check_language
 from .nlp.components import (MSGPACK_KEY, ONTOLOGY_DIR, Found, _OntologyComponent, add_entities, add_helpers,
                              add_relations, decode_found, encode_found, paths_option)
 
@@ -75,6 +76,7 @@ def make_kgingest(nlp: Language, name: str, *, ontology: Optional[str], helpers:
     ``helpers``: also add the paragraph splitter (before ``parser``) and the gazetteer
     entity ruler (before ``ner``) that ``kgingest extract`` uses, if they are missing.
     """
+    check_language(nlp.lang, "the pipeline of the kgingest component")
     component = KgIngest(paths_option(ontology))
     if helpers:
         add_helpers(nlp, component.onto)

@@ -24,6 +24,7 @@ from srsly import msgpack_decoders, msgpack_encoders
 from .. import ontology
 from . import entities, relations
 from .entities import Entities, Entity, Mention
+from .lang import check as check_language
 from .pipeline import add_helpers as add_pipeline_helpers, forget
 from .relations import DEFAULT_PROPOSERS, Relation
 
@@ -199,6 +200,7 @@ def make_entities(nlp: Language, name: str, *, ontology: Optional[str], helpers:
     """``ontology``: a folder or ``.ttl`` file instead of the bundled ontology.
     ``helpers``: also add the paragraph splitter (before ``parser``) and the gazetteer
     entity ruler (before ``ner``) that ``kgingest extract`` uses, if they are missing."""
+    check_language(nlp.lang, "the pipeline of kgingest_entities")
     component = EntityFinder(paths_option(ontology))
     if helpers:
         add_helpers(nlp, component.onto)
@@ -214,6 +216,7 @@ def make_entities(nlp: Language, name: str, *, ontology: Optional[str], helpers:
 def make_relations(nlp: Language, name: str, *, ontology: Optional[str], proposers: list[str]) -> RelationFinder:
     """``proposers``: registered proposer names (:data:`kgingest.nlp.relations.proposers`),
     run in this order; ``ontology`` as for ``kgingest_entities`` (use the same)."""
+    check_language(nlp.lang, "the pipeline of kgingest_relations")
     return RelationFinder(paths_option(ontology), proposers)
 
 

@@ -8,7 +8,8 @@ from spacy.tokens import Doc, Span, Token
 from ....ontology import Ontology
 from ...entities import Entities, Entity
 from ..candidate import Candidate
-from ..context import OBJ, SUBJ, Context
+from ...lang.en import OBJ, SUBJ
+from ..context import Context
 from ..document import context
 from ..registry import proposers
 from ..syntax import prep_objects, subjects
