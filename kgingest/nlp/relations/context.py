@@ -172,7 +172,7 @@ class Context:
         people = {e for i, e in self.titles.get(low, ()) if i < self.bound}
         if len(people) == 1:
             return next(iter(people))
-        for cls in ("SanctionsList", "GovernmentAgency", "Legislature", "PoliticalParty", "MediaOrganization", "Company"):
+        for cls in self.onto.precedence:
             c = self.onto.classes.get(cls)
             if c and (low in {w.lower() for w in c.cue_words if w.islower()} or low in {w.lower() for w in c.cue_suffixes}):
                 recent = [e for _, e in self.mentions_before(tok, 3) if self.cls_is(e, cls)]
