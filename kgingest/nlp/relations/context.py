@@ -10,7 +10,7 @@ from spacy.tokens import Doc, Span, Token
 
 from ...ontology import Ontology, Trigger, per_ontology
 from ..entities import Entities, Entity
-from ..lang.en import DEMONSTRATIVES, OBJ, PERSONAL_PRONOUNS, SUBJ, THING_PRONOUNS
+from ..lang.en import DEMONSTRATIVES, PERSONAL_PRONOUNS, SUBJ, THING_PRONOUNS
 from ..pipeline import TokenStrings
 from .candidate import Candidate
 

@@ -3,12 +3,11 @@ from __future__ import annotations
 
 from typing import Iterator
 
-from spacy.tokens import Doc, Span, Token
+from spacy.tokens import Doc, Span
 
 from ....ontology import Ontology
-from ...entities import Entities, Entity
+from ...entities import Entities
 from ..candidate import Candidate
-from ...lang.en import OBJ, SUBJ
 from ..context import Context
 from ..document import context
 from ..registry import proposers

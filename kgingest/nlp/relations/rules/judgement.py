@@ -6,7 +6,7 @@ from typing import Iterator
 from spacy.tokens import Doc, Span, Token
 
 from ....ontology import Ontology
-from ...entities import Entities, Entity
+from ...entities import Entities
 from ..candidate import Candidate
 from ...lang.en import OBJ, SUBJ
 from ..context import Context
