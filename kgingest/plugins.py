@@ -136,14 +136,14 @@ class KgIngestParser(Parser):
 
 def _documents(source: InputSource, doc_id: str | None) -> list:
     """The documents of an input source, read the way the CLI reads them."""
-    from .sources import Document, InputError, decode, read_all
+    from .sources import Document, decode, read_all
 
     name = getattr(getattr(source, "file", None), "name", None)
     if isinstance(source, FileInputSource) and isinstance(name, str) and Path(name).is_file():
         docs = []
         for item in read_all([name]):
-            if isinstance(item, InputError):
-                raise item
+            if not isinstance(item, Document):
+                raise item  # InputError, or DocumentError (a reader that failed)
             docs.append(dataclasses.replace(item, id=doc_id) if doc_id else item)
         return docs
     stream = source.getByteStream()
