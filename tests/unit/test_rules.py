@@ -138,3 +138,68 @@ def test_candidate_is_a_frozen_hashable_value():
 def test_unknown_proposer_is_a_clear_error():
     with pytest.raises(ValueError, match=r"^unknown relation proposer 'kgingest\.nothing\.v1' \(registered: "):
         facts(ROLE, ["kgingest.nothing.v1"])
+
+
+# ---------------------------------------------------------------- enumerations (kgingest.enumeration.v1)
+
+def shifted(rows: list[Row], by: int) -> list[Row]:
+    return [(w, lem, p, tg, d, h + by, e) for w, lem, p, tg, d, h, e in rows]
+
+
+LEAD = [T("Officials", "official", "NOUN", "NNS", "nsubj", 1), T("added", "add", "VERB", "VBD", "ROOT", 1),
+        T("firms", "firm", "NOUN", "NNS", "dobj", 1), T("to", "to", "ADP", "IN", "prep", 1),
+        T("the", "the", "DET", "DT", "det", 6), T("Entity", "Entity", "PROPN", "NNP", "compound", 6, "B-ORG"),
+        T("List", "List", "PROPN", "NNP", "pobj", 3, "I-ORG"), T(".", ".", "PUNCT", ".", "punct", 1)]
+
+
+def entries(*items: list[Row], sep: str = ";") -> list[Row]:
+    """'The new entries are A ; B , a Lyon-based reseller ; and C .' (items: rows with local heads)."""
+    rows = [T("The", "the", "DET", "DT", "det", 2), T("new", "new", "ADJ", "JJ", "amod", 2),
+            T("entries", "entry", "NOUN", "NNS", "nsubj", 3), T("are", "be", "AUX", "VBP", "ROOT", 3)]
+    first = None
+    for k, item in enumerate(items):
+        if k:
+            rows.append(T(sep, sep, "PUNCT", ":" if sep == ";" else ",", "punct", first))
+            if k == len(items) - 1:
+                rows.append(T("and", "and", "CCONJ", "CC", "cc", first))
+        base = len(rows)
+        head = base + next(i for i, r in enumerate(item) if r[5] == -2)
+        first = head if first is None else first
+        for i, (w, lem, p, tg, d, h, e) in enumerate(item):
+            if h == -2:
+                rows.append((w, lem, p, tg, "attr" if head == first else "conj", 3 if head == first else first, e))
+            else:
+                rows.append((w, lem, p, tg, d, base + h, e))
+    rows.append(T(".", ".", "PUNCT", ".", "punct", 3))
+    return rows
+
+
+def name(*words: str, extra: list[Row] = ()) -> list[Row]:
+    """A two-word organisation name (head marked -2) and rows hanging on it (heads local)."""
+    return [T(words[0], words[0], "PROPN", "NNP", "compound", 1, "B-ORG"),
+            T(words[1], words[1], "PROPN", "NNP", "", -2, "I-ORG"), *extra]
+
+
+RESELLER = [T(",", ",", "PUNCT", ",", "punct", 1), T("a", "a", "DET", "DT", "det", 7),   # ', a Lyon-based reseller'
+            T("Lyon", "Lyon", "PROPN", "NNP", "npadvmod", 6, "B-GPE"), T("-", "-", "PUNCT", "HYPH", "punct", 6),
+            T("based", "base", "VERB", "VBN", "amod", 7), T("reseller", "reseller", "NOUN", "NN", "appos", 1)]
+
+
+UNIT = [T(",", ",", "PUNCT", ",", "punct", 1), T("a", "a", "DET", "DT", "det", 4),     # ', a unit of Delta Ltd'
+        T("unit", "unit", "NOUN", "NN", "appos", 1), T("of", "of", "ADP", "IN", "prep", 4),
+        T("Delta", "Delta", "PROPN", "NNP", "compound", 7, "B-ORG"), T("Ltd", "Ltd", "PROPN", "NNP", "pobj", 5, "I-ORG")]
+
+
+@pytest.mark.parametrize("rows, expected", [
+    # a semicolon enumeration after 'the new entries are': every item, with the list of the sentence before
+    (LEAD + shifted(entries(name("Vortex", "Corp"), name("Delta", "Ltd", extra=RESELLER), name("Kestrel", "Corp")), 8),
+     [("Delta Ltd", "listedOn", "Entity List"), ("Kestrel Corp", "listedOn", "Entity List"),
+      ("Vortex Corp", "listedOn", "Entity List")]),
+    # with commas only, a segment that opens lower-case is an apposition: its name is no item
+    (LEAD + shifted(entries(name("Vortex", "Corp", extra=UNIT), name("Kestrel", "Corp"), sep=","), 8),
+     [("Kestrel Corp", "listedOn", "Entity List"), ("Vortex Corp", "listedOn", "Entity List")]),
+    # without a list named before, nothing
+    (entries(name("Vortex", "Corp"), name("Kestrel", "Corp")), []),
+])
+def test_enumeration(rows, expected):
+    assert [f[:3] for f in facts(rows, ["kgingest.enumeration.v1"])] == expected

@@ -21,3 +21,14 @@ NOUN_LINKS = frozenset({"dobj", "appos", "attr", "oprd", "compound", "nsubj", "n
 NEGATION_PASSES = frozenset({"ccomp", "xcomp"}) | NOUN_LINKS
 BLOCKING_PASSES = NEGATION_PASSES | {"pcomp", "acl", "relcl"}
 HEDGE_PASSES = NEGATION_PASSES | {"conj", "advcl", "pcomp"}
+
+# Enumerations (relations.rules.enumeration): words that join an item to the one before it
+# ("and", "as well as", "along with"), that make a name a modifier ("Dubai-based X"), that
+# say a list is not the object ("moved from A to B", "on A rather than B"), and the verbs
+# that present the items ("the new entries are", "the additions include").
+ENUMERATION_JOINERS = frozenset({"and", "or", "plus", "also", "as", "well", "along", "together", "with"})
+NAME_MODIFIER_WORDS = frozenset({"-", "based", "registered", "headquartered"})
+NOT_THE_OBJECT = frozenset({"from", "off", "than", "instead"})
+PRESENTING_VERBS = frozenset({"be", "include", "comprise"})
+DASHES = frozenset({"—", "–", "--"})
+ELLIPSIS_OPENER = "so"      # "So were X and Y": the predicate of the sentence before

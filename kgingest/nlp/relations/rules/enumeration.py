@@ -19,18 +19,13 @@ from spacy.tokens import Doc, Span, Token
 
 from ....ontology import Ontology
 from ...entities import Entities, Entity
+from ...lang.en import (DASHES, DEMONSTRATIVES, ELLIPSIS_OPENER, ENUMERATION_JOINERS, NAME_MODIFIER_WORDS, NOT_THE_OBJECT,
+                        PRESENTING_VERBS)
 from ..candidate import Candidate
 from ..context import Context
 from ..document import context
 from ..registry import proposers
 
-COPULAS = {"be", "include", "comprise"}
-DASHES = {"—", "–", "--"}
-# words that join an item to the one before it: "and", "as well as", "along with"
-CONNECTORS = {"and", "or", "plus", "also", "as", "well", "along", "together", "with"}
-# a place modifier before an item: "Dubai-based X", "Limassol-registered X"
-MODIFIER_WORDS = {"-", "based", "registered", "headquartered"}
-NOT_THE_OBJECT = {"from", "off", "than", "instead"}     # "moved from A to B", "on A rather than B"
 ITEM_MARK = re.compile(r"[ \t]*(?:\d{1,3}[.)]|[-•*–·])[ \t]+")
 
 
@@ -87,7 +82,7 @@ def _chain(ctx: Context, prop: str, first: tuple[int, Entity], b: int,
     i = end
     while i < b:
         j = i
-        while j < b and ctx.doc[j].lower_ in CONNECTORS | {","}:
+        while j < b and ctx.doc[j].lower_ in ENUMERATION_JOINERS | {","}:
             j += 1
         if j == i or j not in ends or not _in_domain(ctx, prop, ends[j][1]):
             break
@@ -99,7 +94,7 @@ def _chain(ctx: Context, prop: str, first: tuple[int, Entity], b: int,
 
 def _modifier(doc: Doc, end: int) -> bool:
     """A name used as a modifier: "Izmir-based"."""
-    return end + 1 < len(doc) and doc[end].text == "-" and doc[end + 1].lower_ in MODIFIER_WORDS
+    return end + 1 < len(doc) and doc[end].text == "-" and doc[end + 1].lower_ in NAME_MODIFIER_WORDS
 
 
 def _segment_items(ctx: Context, prop: str, a: int, b: int, ends: dict[int, tuple[int, Entity]],
@@ -113,21 +108,21 @@ def _segment_items(ctx: Context, prop: str, a: int, b: int, ends: dict[int, tupl
     """
     doc = ctx.doc
     i = a
-    while i < b and (doc[i].lower_ in CONNECTORS or doc[i].is_space):
+    while i < b and (doc[i].lower_ in ENUMERATION_JOINERS or doc[i].is_space):
         i += 1
     if loose:
         first = next((j for j in range(i, b) if j in ends and _in_domain(ctx, prop, ends[j][1])), None)
         return (_chain(ctx, prop, ends[first], b, ends) if first is not None else []), True
     # leading place modifiers: "Dubai-based", "Limassol-registered"
     while i < b and ((i in ends and (not _in_domain(ctx, prop, ends[i][1]) or _modifier(doc, ends[i][0])))
-                     or doc[i].lower_ in MODIFIER_WORDS):
+                     or doc[i].lower_ in NAME_MODIFIER_WORDS):
         i = ends[i][0] if i in ends else i + 1
     if i in ends and _in_domain(ctx, prop, ends[i][1]):
         end = ends[i][0]
         if end < len(doc) and doc[end].tag_ in {"VBD", "VBZ", "VBP", "MD"}:
             return [], False        # "..., Reuters reported": a clause, the enumeration is over
         return _chain(ctx, prop, ends[i], b, ends), True
-    if i < b and doc[i].lower_ in {"the", "this", "that"} and not any(
+    if i < b and doc[i].lower_ in DEMONSTRATIVES and not any(
             doc[j].pos_ in {"VERB", "AUX"} for j in range(i, b)):
         head = next((doc[j] for j in range(i + 1, b) if doc[j].pos_ == "NOUN"), None)
         ent = ctx.resolve(head) if head is not None else None
@@ -193,8 +188,8 @@ def frames(ctx: Context, sent: Span, verbs: dict[str, str], nouns: dict[str, str
         before = [ends[j][1] for j in range(sent.start, t.i) if j in ends]
         after = range(t.i + 1, sent.end)
         stop = next((j for j in after if doc[j].text in DASHES | {":"}
-                     or (doc[j].lemma_.lower() in COPULAS and doc[j].pos_ in {"AUX", "VERB"})
-                     or (j in ends and _in_domain(ctx, prop, ends[j][1]) and "by" not in {doc[k].lower_ for k in range(max(t.i, j - 3), j)})
+                     or (doc[j].lemma_.lower() in PRESENTING_VERBS and doc[j].pos_ in {"AUX", "VERB"})
+                     or (j in ends and _in_domain(ctx, prop, ends[j][1]) and not any(doc[k].dep_ == "agent" for k in range(max(t.i, j - 3), j)))
                      or doc[j].text == ";"), None)
         if stop is None:
             continue
@@ -233,7 +228,7 @@ def ellipsis(ctx: Context, sent: Span, verbs: dict[str, str]) -> Frame | None:
     verb of the sentence before, with its object."""
     toks = [t for t in sent if not t.is_space]
     n = ctx.sent_index[sent.start]
-    if len(toks) < 3 or toks[0].lower_ != "so" or toks[1].lemma_.lower() != "be" or n == 0:
+    if len(toks) < 3 or toks[0].lower_ != ELLIPSIS_OPENER or toks[1].lemma_.lower() != "be" or n == 0:
         return None
     prev = ctx.sents[n - 1]
     trigger = next((t for t in prev if t.pos_ == "VERB" and t.lemma_.lower() in verbs
