@@ -72,6 +72,9 @@ CASES = {
          "trading arm that regulators said had moved cash.",
          {("Delta Arc", "listedOn", "EU sanctions list"), ("Sunfield Optics", "listedOn", "EU sanctions list"),
           ("Kestrel Tech Group", "listedOn", "EU sanctions list")}),
+        # a removal names the firm by apposition to a description ("the tanker operator X"): still X
+        ("Baltic Freight Corp was fined on Monday. Separately, OFAC removed the tanker operator Nordhavn Shipping "
+         "from the SDN List after it sold its tankers. Nordhavn Shipping had been designated in 2021.", set()),
         ("The Treasury added Delta Arc to the SDN List. Among the firms removed from the list were Orbix Micro "
          "and Sunfield Optics.", {("Delta Arc", "listedOn", "SDN List")}),
         ("The Treasury added Delta Arc to the SDN List. Orbix Micro, which is listed in Hong Kong, fell 5 percent.",

@@ -191,9 +191,11 @@ class Context:
             if t.i in seen:
                 continue
             seen.add(t.i)
-            ent = self.resolve(t)
-            if ent is None:
-                ent = next((self.entity(c) for c in t.children if c.dep_ == "appos" and self.entity(c)), None)
+            # a description's own appositive name beats a guess from the description:
+            # "the Greek operator Kallistos Navigation" is Kallistos, not the last company named
+            named = None if self.entity(t) else next(
+                (self.entity(c) for c in t.children if c.dep_ == "appos" and self.entity(c)), None)
+            ent = named or self.resolve(t)
             if ent is None and t.dep_ == "appos":
                 ent = self.entity(t.head)       # "Marlijn Systems, a cloud provider that ..."
             if ent is None and t.lemma_.lower() in self.words("partNoun"):
