@@ -72,6 +72,12 @@ CASES = {
          "trading arm that regulators said had moved cash.",
          {("Delta Arc", "listedOn", "EU sanctions list"), ("Sunfield Optics", "listedOn", "EU sanctions list"),
           ("Kestrel Tech Group", "listedOn", "EU sanctions list")}),
+        # "Among the smaller firms is X": a group a listing verb took in the sentence before
+        ("Orbix Micro, along with Tessaro Optics and two smaller firms, was added to the Entity List by the "
+         "Commerce Department.\n\nAmong the smaller firms is Kestrel Tech Group, a Macau parts supplier that "
+         "officials said had acted as a front.",
+         {("Orbix Micro", "listedOn", "Entity List"), ("Tessaro Optics", "listedOn", "Entity List"),
+          ("Kestrel Tech Group", "listedOn", "Entity List")}),
         # a removal names the firm by apposition to a description ("the tanker operator X"): still X
         ("Baltic Freight Corp was fined on Monday. Separately, OFAC removed the tanker operator Nordhavn Shipping "
          "from the SDN List after it sold its tankers. Nordhavn Shipping had been designated in 2021.", set()),

@@ -32,3 +32,5 @@ NOT_THE_OBJECT = frozenset({"from", "off", "than", "instead"})
 PRESENTING_VERBS = frozenset({"be", "include", "comprise"})
 DASHES = frozenset({"—", "–", "--"})
 ELLIPSIS_OPENER = "so"      # "So were X and Y": the predicate of the sentence before
+BRIDGE_OPENER = "among"     # "Among the smaller firms is X": a group named before
+COMPANION_WORDS = frozenset({"along", "together"})     # "X, along with Y, was added": Y shares X's role

@@ -19,8 +19,8 @@ from spacy.tokens import Doc, Span, Token
 
 from ....ontology import Ontology
 from ...entities import Entities, Entity
-from ...lang.en import (DASHES, DEMONSTRATIVES, ELLIPSIS_OPENER, ENUMERATION_JOINERS, NAME_MODIFIER_WORDS, NOT_THE_OBJECT,
-                        PRESENTING_VERBS)
+from ...lang.en import (BRIDGE_OPENER, COMPANION_WORDS, DASHES, DEMONSTRATIVES, ELLIPSIS_OPENER, ENUMERATION_JOINERS,
+                        NAME_MODIFIER_WORDS, NOT_THE_OBJECT, PRESENTING_VERBS)
 from ..candidate import Candidate
 from ..context import Context
 from ..document import context
@@ -189,7 +189,8 @@ def frames(ctx: Context, sent: Span, verbs: dict[str, str], nouns: dict[str, str
         after = range(t.i + 1, sent.end)
         stop = next((j for j in after if doc[j].text in DASHES | {":"}
                      or (doc[j].lemma_.lower() in PRESENTING_VERBS and doc[j].pos_ in {"AUX", "VERB"})
-                     or (j in ends and _in_domain(ctx, prop, ends[j][1]) and not any(doc[k].dep_ == "agent" for k in range(max(t.i, j - 3), j)))
+                     or (j in ends and _in_domain(ctx, prop, ends[j][1])
+                         and not any(doc[k].dep_ == "agent" for k in range(max(t.i, j - 3), j)))
                      or doc[j].text == ";"), None)
         if stop is None:
             continue
@@ -240,18 +241,43 @@ def ellipsis(ctx: Context, sent: Span, verbs: dict[str, str]) -> Frame | None:
     return Frame(trigger, prop, prev.end, found, toks[1]) if found else None
 
 
+def bridging(ctx: Context, sent: Span, verbs: dict[str, str]) -> Frame | None:
+    """'X and three smaller firms were added to the list. Among the smaller firms is Y': the
+    items belong to a group that a patient verb of the two sentences before took."""
+    toks = [t for t in sent if not t.is_space]
+    if len(toks) < 4 or toks[0].lower_ != BRIDGE_OPENER:
+        return None
+    group = next((c for c in toks[0].children if c.dep_ == "pobj" and c.pos_ == "NOUN"), None)
+    copula = next((t for t in toks if t.i > (group.i if group is not None else sent.end)), None)
+    if group is None or copula is None or copula.lemma_.lower() not in PRESENTING_VERBS:
+        return None
+    n = ctx.sent_index[sent.start]
+    for prev in reversed(ctx.sents[max(0, n - 2):n]):
+        for trigger in prev:
+            if trigger.pos_ != "VERB" or trigger.lemma_.lower() not in verbs:
+                continue
+            patients = [t for c in trigger.children if c.dep_ in {"nsubjpass", "dobj"} or (
+                c.dep_ == "prep" and c.lower_ in COMPANION_WORDS) for t in c.subtree]    # "X, along with Y,"
+            if any(t.lemma_.lower() == group.lemma_.lower() and t.pos_ == "NOUN" for t in patients):
+                prop = verbs[trigger.lemma_.lower()]
+                found = items(ctx, prop, copula.i + 1, sent.end)
+                return Frame(trigger, prop, prev.end, found, copula) if found else None
+    return None
+
+
 def _object(ctx: Context, frame: Frame) -> list[Entity]:
     """The range entity the lead-in names, else the one the passage just named."""
     doc = ctx.doc
     rng = ctx.onto.properties[frame.prop].range
     sent = ctx.sents[ctx.sent_index[frame.trigger.i]]
+    patient_nouns = ctx.onto.properties[frame.prop].patient_nouns
     named: list[Entity] = []
     for j in range(sent.start, frame.lead_end):
         tok = doc[j]
         if any(doc[k].lower_ in NOT_THE_OBJECT for k in range(max(sent.start, j - 3), j)):
             continue
         ent = ctx.entity(tok)
-        if ent is None and tok.pos_ == "NOUN" and tok.lemma_.lower() not in ctx.onto.properties[frame.prop].patient_nouns:
+        if ent is None and tok.pos_ == "NOUN" and tok.lemma_.lower() not in patient_nouns:
             ent = ctx.resolve(tok)          # "the Chinese list"
         if ent is not None and ctx.onto.ancestors(ent.cls) & rng and ent not in named:
             named.append(ent)
@@ -284,8 +310,8 @@ def _owner_words(ctx: Context, start: int) -> set[str]:
 
 def enumeration_rules(ctx: Context, sent: Span, verbs: dict[str, str], nouns: dict[str, str]) -> Iterator[Candidate]:
     found = list(frames(ctx, sent, verbs, nouns))
-    elided = ellipsis(ctx, sent, verbs)
-    for frame in found + ([elided] if elided else []):
+    more = [ellipsis(ctx, sent, verbs)] + ([bridging(ctx, sent, verbs)] if not found else [])
+    for frame in found + [f for f in more if f is not None]:
         for obj in _object(ctx, frame):
             for item in frame.items:
                 yield ctx.candidate(item, frame.prop, obj, frame.anchor or frame.trigger, "enumeration", 0.75)
