@@ -92,14 +92,18 @@ class Lexicon:
     cue_words: frozenset[str] = frozenset()
     name_cues: dict[str, str] = field(default_factory=dict)             # capitalised cue -> class
     name_cues_multi: list[tuple[str, str]] = field(default_factory=list)   # "White House" -> class
+    legal_forms: frozenset[str] = frozenset()                           # "Ltd", "Sdn", "GmbH" (no final dot)
 
     @classmethod
     def build(cls, onto: Ontology) -> "Lexicon":
         lex = cls(onto)
         lex.role_words = frozenset(w for p in onto.properties.values() for noun in p.role_nouns
                                    for w in noun.split() if w.isalpha() and len(w) > 2 and w not in CONNECTORS)
+        # case matters: "AS" and "SA" are legal forms, "as" and "sa" are not
+        lex.legal_forms = frozenset(w.rstrip(".") for w in onto.words("legalForm") if not w.islower())
         lex.cue_words = frozenset(CONNECTORS) | {w.lower() for c in onto.classes.values()
-                                                 for w in (*c.cue_words, *c.cue_suffixes)}
+                                                 for w in (*c.cue_words, *c.cue_suffixes)} | {
+            w.lower() for w in lex.legal_forms}
         for name in ORG_ORDER:          # the most specific class first keeps the word
             for cue in sorted(onto.classes[name].cue_words) if name in onto.classes else ():
                 if cue[0].isupper() and " " in cue:
@@ -163,9 +167,13 @@ def _clean(span: Span, onto: Ontology) -> Span | None:
         end -= 1
     if start >= end:
         return None
-    commas = [t.i for t in doc[start:end] if t.text == ","]
+    legal = lexicon(onto).legal_forms
+    commas = [t.i for t in doc[start:end] if t.text == "," and not (
+        t.i + 1 < len(doc) and doc[t.i + 1].text.rstrip(".") in legal)]     # "Co., Ltd." is one name
     if commas and not any(t.lower_ in {"and", "&"} for t in doc[commas[0]:end]):
         end = commas[0]     # an enumeration needs its "and": "Ministry of Commerce, Beijing" stops at the comma
+    if span.label_ in {"ORG", "PERSON"}:
+        end = _legal_form_end(doc, end, legal)
     while span.label_ == "PERSON" and end + 1 < len(doc) and doc[end].text == "-" and not doc[end - 1].whitespace_ \
             and not doc[end].whitespace_ and doc[end + 1].is_alpha and doc[end + 1].is_lower \
             and doc[end + 1].pos_ not in {"VERB", "ADJ", "ADV"}:
@@ -174,14 +182,44 @@ def _clean(span: Span, onto: Ontology) -> Span | None:
     text = out.text
     if "\n" in text or not any(ch.isalpha() for ch in text) or text.islower():
         return None
-    if any(t.lower_ in onto.words("furnitureWord") for t in out):
-        return None
+    furniture = [t.i for t in out if t.lower_ in onto.words("furnitureWord")]
+    if furniture and normalize(text) not in lexicon(onto).known and (
+            len(furniture) > 1 or furniture[0] == out.start or _name_cue(out, onto) is None):
+        return None     # "Sign up", "Trending News"; but "Ministry of Home Affairs", "Linford Search"
     return out
+
+
+def _legal_form_end(doc: Doc, end: int, legal: frozenset[str]) -> int:
+    """The end of a company name's legal form, which NER often cuts off or splits at its
+    punctuation: "Seri Mutiara Electronics" + "Sdn. Bhd.", "Harbour Logistics" + "(HK) Limited",
+    "Avionics Co." + ", Ltd."."""
+    def is_legal(i: int) -> bool:
+        return i < len(doc) and doc[i].text.rstrip(".") in legal and not doc[i].text.startswith(".")
+
+    i = end
+    if i < len(doc) and doc[i].text == "(":     # a place or trade name in brackets, then the legal form
+        close = next((k for k in range(i + 1, min(i + 5, len(doc))) if doc[k].text == ")"), None)
+        if close is None or close == i + 1 or not is_legal(close + 1) or not all(
+                doc[k].is_title or doc[k].is_upper for k in range(i + 1, close)):
+            return end
+        i = close + 1
+    while True:
+        if is_legal(i):
+            i += 1
+        elif doc[i - 1].text.rstrip(".") in legal and i < len(doc) and doc[i].text == "." \
+                and not doc[i - 1].whitespace_:
+            i += 1      # "Sdn" + "."
+        elif i + 1 < len(doc) and doc[i].text in {",", "&"} and is_legal(i + 1):
+            i += 2      # ", Ltd.", "& Co."
+        else:
+            return i if i > end and is_legal(i - 1) or (i > end and doc[i - 1].text == ".") else end
 
 
 def _name_cue(span: Span, onto: Ontology) -> str | None:
     """A class from the words of the name itself: suffixes first, then capitalised cue words."""
     last = span[-1].text
+    if last.rstrip(".") in lexicon(onto).legal_forms and len(span) > 1:
+        return "Company"
     for cls in ORG_ORDER:
         if cls in onto.classes and last in onto.classes[cls].cue_suffixes:
             return cls
@@ -373,6 +411,13 @@ def mentions(doc: Doc, onto: Ontology) -> list[tuple[Mention, str, str | None]]:
                 continue    # "Trade Commissioner X": a word of the title, not an organisation
             if canon == GUESS and len(span) > 1 and _titled(span, onto):
                 cls, canon = "Person", None
+            if out and out[-1][0].end > span.start:
+                continue    # inside the legal form of the name before: "X (Hong Kong) Co."
+            if out and out[-1][0].end == span.start and out[-1][1] == "Place" and cls == "Company" \
+                    and span[-1].text.rstrip(".") in lex.legal_forms:
+                prev = out.pop()[0]     # "Beijing" + "Zhongke Xinrui Technology Co., Ltd": a registered name
+                span = doc[prev.start:span.end]
+                label = "ORG"
             out.append((Mention(span.start, span.end, span.text, label), cls, canon))
     taken = {i for m, _, _ in out for i in range(m.start, m.end)}
     for extra in (_party_tags(doc, onto, lex), _untagged_names(doc, onto, lex)):
@@ -673,7 +718,8 @@ def _abbreviates(short: str, long: str, onto: Ontology, long_cls: str = "", shor
     words when the rest is only class cue words ("Korvex" of "Korvex Semiconductor",
     "House" of "House of Commons"), or its last word when that is a cue word
     ("Commission" of "European Commission")?"""
-    words, long_words = short.split(), long.split()
+    # a registered name's bracketed place and punctuation are no words of it: "X (HK) Limited", "Co., Ltd."
+    words, long_words = short.split(), [w.strip(",") for w in re.sub(r"\s*\([^)]*\)", "", long).split()]
     if len(long_words) <= len(words):
         return False
     if short.isupper() and len(short) >= 2 and _acronym(long) == short.replace(".", ""):
