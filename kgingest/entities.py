@@ -183,7 +183,7 @@ def _clean(span: Span, onto: Ontology) -> Span | None:
     if "\n" in text or not any(ch.isalpha() for ch in text) or text.islower():
         return None
     furniture = [t.i for t in out if t.lower_ in onto.words("furnitureWord")]
-    if furniture and normalize(text) not in lexicon(onto).known and (
+    if furniture and (len(out) == 1 or normalize(text) not in lexicon(onto).known) and (
             len(furniture) > 1 or furniture[0] == out.start or _name_cue(out, onto) is None):
         return None     # "Sign up", "Trending News"; but "Ministry of Home Affairs", "Linford Search"
     return out

@@ -868,7 +868,7 @@ def group_rules(ctx: Context, sent: Span) -> Iterator[Candidate]:
                     if b is not None and b.cls in {"PoliticalParty", "Legislature"}:
                         yield Candidate(ent, member, b, tok, "group-of", 0.8, phrase=True)
                     elif b is not None and c.dep_ == "prep" and affiliation and ctx.cls_is(b, "Organization") \
-                            and not b.guessed:
+                            and not b.guessed and not any(former(t, ctx) for t in tok.children if t.i < tok.i):
                         yield Candidate(ent, affiliation, b, tok, "affiliation-of", 0.6, phrase=True)
         nxt = ctx.doc[tok.i + 2] if tok.i + 2 < len(ctx.doc) else None
         if ent is not None and ent.cls == "Person" and nxt is not None and ctx.doc[tok.i + 1].text == "(":
