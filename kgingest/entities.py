@@ -93,6 +93,7 @@ class Lexicon:
     name_cues: dict[str, str] = field(default_factory=dict)             # capitalised cue -> class
     name_cues_multi: list[tuple[str, str]] = field(default_factory=list)   # "White House" -> class
     legal_forms: frozenset[str] = frozenset()                           # "Ltd", "Sdn", "GmbH" (no final dot)
+    suffixes: frozenset[str] = frozenset()                              # every class's cue suffixes
 
     @classmethod
     def build(cls, onto: Ontology) -> "Lexicon":
@@ -101,6 +102,7 @@ class Lexicon:
                                    for w in noun.split() if w.isalpha() and len(w) > 2 and w not in CONNECTORS)
         # case matters: "AS" and "SA" are legal forms, "as" and "sa" are not
         lex.legal_forms = frozenset(w.rstrip(".") for w in onto.words("legalForm") if not w.islower())
+        lex.suffixes = frozenset(w for c in onto.classes.values() for w in c.cue_suffixes if w[0].isupper())
         lex.cue_words = frozenset(CONNECTORS) | {w.lower() for c in onto.classes.values()
                                                  for w in (*c.cue_words, *c.cue_suffixes)} | {
             w.lower() for w in lex.legal_forms}
@@ -218,15 +220,29 @@ def _legal_form_end(doc: Doc, end: int, legal: frozenset[str]) -> int:
 def _name_cue(span: Span, onto: Ontology) -> str | None:
     """A class from the words of the name itself: suffixes first, then capitalised cue words."""
     last = span[-1].text
-    if last.rstrip(".") in lexicon(onto).legal_forms and len(span) > 1:
+    lex = lexicon(onto)
+    if last.rstrip(".") in lex.legal_forms and len(span) > 1:
         return "Company"
+    text = span.text
+    for cue, cls in lex.name_cues_multi:        # "White House" outranks "House", "Central Bank" "Bank"
+        if cue in text:
+            return cls
+    of = next((t.i for t in span[1:] if t.lower_ in {"of", "for", "on"}), None)
+    if of is not None:      # the head noun before "of" names the kind: "Council of Economic Advisers"
+        head = _name_cue(span.doc[span.start:of], onto)
+        if head is not None:
+            return head
     for cls in ORG_ORDER:
         if cls in onto.classes and last in onto.classes[cls].cue_suffixes:
-            return cls
-    lex = lexicon(onto)
-    text = span.text
-    for cue, cls in lex.name_cues_multi:        # "White House" outranks "House"
-        if cue in text:
+            if last in lex.name_cues and len(span) > 1:
+                # a suffix that is also another class's word ("Congress") needs a name word of its
+                # own: "All Progressives Congress" is a party, "US Congress" and "Congress" are not
+                before = span[-2]
+                if not before.is_alpha or not before.text[0].isupper() or lex.country_of(before.text) \
+                        or before.lower_ in CONNECTORS:
+                    continue
+            elif last in lex.name_cues:
+                continue
             return cls
     hits = [lex.name_cues[w] for w in ({t.text for t in span} | {t.text.title() for t in span if t.is_upper})
             if w in lex.name_cues]
@@ -394,7 +410,25 @@ def mentions(doc: Doc, onto: Ontology) -> list[tuple[Mention, str, str | None]]:
     """Cleaned, classified mentions: (mention, class, canonical name or GUESS)."""
     lex = lexicon(onto)
     out = []
+    pos = token_strings(doc).pos
+    longs = _acronym_long_names(doc)
+    covered = {i for a, b in longs for i in range(a, b + (4 if _acronym_inside(doc, b, lex.suffixes) else 2))}
+    for a, b in longs:
+        inside = _acronym_inside(doc, b, lex.suffixes)
+        span = doc[a:b + 4] if inside else doc[a:b]
+        cls, canon = classify(span, "ORG", onto, lex)
+        if cls is None or cls in {"Person", "Place", "Country"}:
+            continue
+        out.append((Mention(span.start, span.end, span.text, "ORG"), cls, canon))
+        if inside:
+            continue
+        short = doc[b + 1:b + 2]
+        short_cls, short_canon = classify(short, "ORG", onto, lex)
+        out.append((Mention(b + 1, b + 2, short.text, "ORG"),
+                    *((short_cls, short_canon) if short_canon not in {None, GUESS} else (cls, None))))
     for ent in doc.ents:
+        if covered and any(i in covered for i in range(ent.start, ent.end)):
+            continue    # a piece of a long name its acronym spells out: "All Progressives" + "Congress"
         ruled = ruler_class(ent)
         if ent.label_ not in NAME_LABELS and ruled is None:
             continue
@@ -405,13 +439,20 @@ def mentions(doc: Doc, onto: Ontology) -> list[tuple[Mention, str, str | None]]:
             label = ruled or ent.label_
             if label == "ORG" and span.start > seg.start and doc[span.start - 1].lower_ in _role_words(onto):
                 label = "PERSON"        # "Trade Representative Anjali Deshpande"
+            if len(span) == 1 and span.text in lex.suffixes:
+                k = span.start      # "Trinamool" + "Congress": a name word the NER left before its suffix
+                while k > 0 and pos[k - 1] == "PROPN" and not doc[k - 1].ent_type_ and doc[k - 1].is_title \
+                        and "\n" not in doc[k - 1].whitespace_:
+                    k -= 1
+                if k < span.start:
+                    span, label = doc[k:span.end], "ORG"
             cls, canon = classify(span, label, onto, lex)
             if cls is None or (canon == GUESS and len(span) == 1 and not span.text.isupper()
                                and span.end < len(doc) and doc[span.end].lower_ in _role_words(onto)):
                 continue    # "Trade Commissioner X": a word of the title, not an organisation
             if canon == GUESS and len(span) > 1 and _titled(span, onto):
                 cls, canon = "Person", None
-            if out and out[-1][0].end > span.start:
+            if out and out[-1][0].end > span.start and out[-1][0].start <= span.start:
                 continue    # inside the legal form of the name before: "X (Hong Kong) Co."
             if out and out[-1][0].end == span.start and out[-1][1] == "Place" and cls == "Company" \
                     and span[-1].text.rstrip(".") in lex.legal_forms:
@@ -426,7 +467,63 @@ def mentions(doc: Doc, onto: Ontology) -> list[tuple[Mention, str, str | None]]:
                 out.append(x)
                 taken.update(range(x[0].start, x[0].end))
     out.sort(key=lambda x: x[0].start)
-    return _join_parenthesised_first_names(doc, _resolve_capitals(doc, out))
+    return _join_parenthesised_first_names(doc, _resolve_capitals(doc, _party_or_chamber(doc, out, onto)))
+
+
+def _party_or_chamber(doc: Doc, found: list, onto: Ontology) -> list:
+    """'Congress' is a chamber, or a party where the document says so: a party named '... Congress'
+    in it, or a party's word after it ('Congress leader', 'a Congress spokesperson')."""
+    party = onto.classes.get("PoliticalParty")
+    if party is None:
+        return found
+    context = onto.words("partyContext")
+    names = {m.text for m, cls, _ in found if cls == "Legislature" and m.text in party.cue_suffixes}
+    if not names:
+        return found
+    parties = {m.text.split()[-1] for m, cls, _ in found if cls == "PoliticalParty" and len(m.text.split()) > 1}
+    said = {m.text for m, cls, _ in found if m.text in names and m.end < len(doc) and doc[m.end].text in context}
+    hits = names & (parties | said)
+    return [(m, "PoliticalParty", None) if m.text in hits and cls == "Legislature" else (m, cls, canon)
+            for m, cls, canon in found]
+
+
+def _acronym_letters(text: str) -> str:
+    """The capitals of an acronym-shaped word ("APC", "DoPT", "AfDB"), else ''."""
+    caps = "".join(ch for ch in text if ch.isupper())
+    return caps if len(caps) >= 2 and text[0].isupper() and text.replace("&", "").isalpha() else ""
+
+
+def _acronym_long_names(doc: Doc) -> list[tuple[int, int]]:
+    """'All Progressives Congress (APC)': the capitalised words before a bracketed acronym
+    whose initials spell it exactly are one name, however the NER cut them."""
+    lower = token_strings(doc).lower
+    found: list[tuple[int, int]] = []
+    for k in (i for i, w in enumerate(lower) if w == "("):
+        if k + 2 >= len(doc) or doc[k + 2].text != ")":
+            continue
+        letters = _acronym_letters(doc[k + 1].text)
+        if not letters:
+            continue
+        start, initials = k, ""
+        while start > 0 and len(initials) < len(letters):
+            t = doc[start - 1]
+            if t.lower_ in CONNECTORS and initials and not t.is_sent_start:
+                start -= 1
+            elif t.text[:1].isupper() and t.is_alpha and "\n" not in t.whitespace_:
+                initials = t.text[0] + initials
+                start -= 1
+            else:
+                break
+        while start < k and doc[start].lower_ in CONNECTORS:
+            start += 1
+        if initials == letters and k - start > 1:
+            found.append((start, k))
+    return found
+
+
+def _acronym_inside(doc: Doc, end: int, suffixes: frozenset[str]) -> bool:
+    """'Specially Designated Nationals (SDN) List': the acronym sits inside the name."""
+    return end + 3 < len(doc) and doc[end + 3].text in suffixes and "\n" not in doc[end + 2].whitespace_
 
 
 def _join_parenthesised_first_names(doc: Doc, found: list) -> list:
@@ -556,11 +653,13 @@ def find(doc: Doc, onto: Ontology) -> Entities:
         by_key[f"~{cls}/{key_words}"] = ent
 
     # 4. explicit acronyms, "Office of Foreign Assets Control (OFAC)"; one name, one entity
+    guesses = {id(m) for m, _, canon in found if canon == GUESS}
+    for e in order:
+        e.guessed = all(id(m) in guesses for m in e.mentions)
     _merge_bracketed_acronyms(doc, order)
     _merge_same_names(order)
 
     entities = [e for e in order if e.mentions]
-    guesses = {id(m) for m, _, canon in found if canon == GUESS}
     for e in entities:
         e.guessed = all(id(m) in guesses for m in e.mentions)
     _retype_employers(doc, entities, onto)
@@ -727,7 +826,7 @@ def _abbreviates(short: str, long: str, onto: Ontology, long_cls: str = "", shor
     cues = _cue_words(onto)
     if long_words[:len(words)] == words and all(w.lower() in cues for w in long_words[len(words):]):
         return True
-    if long_cls == "Company" and short_cls not in {"Person", "Place", "Country"} and len(words) == 1 \
+    if long_cls == "Company" and short_cls not in {"Place", "Country"} and len(words) == 1 \
             and long_words[0] == short:
         return True     # "Orbix" of "Orbix Micro": companies go by their first word
     return len(words) == 1 and long_words[-1] == short and short.lower() in cues
@@ -737,7 +836,8 @@ def _short_form_of(core: str, cls: str, order: list[Entity], onto: Ontology) -> 
     """The one longer organisation that this name abbreviates."""
     hits = [e for e in order if e.cls not in {"Person", "Country", "Place"}
             and _abbreviates(core, e.label, onto, e.cls, cls)]
-    return hits[0] if len(hits) == 1 else None
+    known = [e for e in hits if e.canonical is not None]
+    return hits[0] if len(hits) == 1 else known[0] if len(known) == 1 else None
 
 
 def _initials_fit(acronym: str, name: str) -> bool:
@@ -763,9 +863,21 @@ def _merge_bracketed_acronyms(doc: Doc, order: list[Entity]) -> None:
         for m in list(e.mentions):
             if m.start >= 2 and doc[m.start - 1].text == "(" and m.end < len(doc) and doc[m.end].text == ")":
                 long = ends.get(m.start - 1)
-                if long is not None and long is not e and e.label.isupper() and e.cls != "Person" \
-                        and _initials_fit(e.label, long.label):
-                    long.mentions.extend(e.mentions)
-                    long.aliases |= e.aliases | {e.label}
-                    e.mentions = []
+                letters = _acronym_letters(m.text)
+                if long is None or long is e or not letters or (e.cls == "Person" and not m.text.isupper()):
+                    continue
+                fits = _initials_fit(letters, long.label)
+                if fits or (long.cls not in {"Person", "Place", "Country"} and len(long.label.split()) > 1
+                            and m.text.isupper() and e.cls not in {"Place", "Country"}):
+                    # an acronym of the name in its own language also names it: "Freedom and
+                    # Direct Democracy (SPD)"; a long name typed on no evidence takes its class
+                    if long.guessed and e.cls not in {"Person", long.cls} and not fits:
+                        long.cls = e.cls
+                    # the acronym's other mentions, typed apart ("APC" as a guessed company), too
+                    for other in order:
+                        if other is not long and other.mentions and normalize(other.label) == normalize(m.text) \
+                                and (other.cls != "Person" or m.text.isupper()):
+                            long.mentions.extend(other.mentions)
+                            long.aliases |= other.aliases | {other.label}
+                            other.mentions = []
                     break
