@@ -507,7 +507,7 @@ def _acronym_long_names(doc: Doc) -> list[tuple[int, int]]:
         start, initials = k, ""
         while start > 0 and len(initials) < len(letters):
             t = doc[start - 1]
-            if t.lower_ in CONNECTORS and initials and not t.is_sent_start:
+            if (t.lower_ in CONNECTORS or t.lower_ in {"'s", "\u2019s"}) and initials and not t.is_sent_start:
                 start -= 1
             elif t.text[:1].isupper() and t.is_alpha and "\n" not in t.whitespace_:
                 initials = t.text[0] + initials
@@ -855,19 +855,29 @@ def _initials_fit(acronym: str, name: str) -> bool:
 
 
 def _merge_bracketed_acronyms(doc: Doc, order: list[Entity]) -> None:
-    """'Long Name (ACR)' makes ACR an alias of Long Name wherever ACR is its own entity."""
-    ends = {m.end: e for e in order for m in e.mentions}
+    """'Long Name (ACR)' makes ACR an alias of Long Name wherever ACR is its own entity; so
+    does 'NAME (a.k.a. OTHER)' for any other name, and an acronym alone that spells the
+    initials of exactly one organisation of the document ('AfDB' of 'African Development Bank')."""
+    ends = {m.end: (e, m) for e in order for m in e.mentions}
     for e in list(order):
         if not e.mentions:
             continue
         for m in list(e.mentions):
+            if m.start >= 3 and doc[m.start - 1].lower_ in AKA and doc[m.start - 2].text == "(" \
+                    and m.start - 2 in ends and ends[m.start - 2][0] is not e:
+                long = ends[m.start - 2][0]     # "BEHROUZ TEHRANCHI (a.k.a. BEHROUZ TEHRANI)"
+                long.mentions.extend(e.mentions)
+                long.aliases |= e.aliases | {e.label}
+                e.mentions = []
+                break
             if m.start >= 2 and doc[m.start - 1].text == "(" and m.end < len(doc) and doc[m.end].text == ")":
-                long = ends.get(m.start - 1)
+                long, long_m = ends.get(m.start - 1, (None, None))
                 letters = _acronym_letters(m.text)
-                if long is None or long is e or not letters or (e.cls == "Person" and not m.text.isupper()):
+                if long is None or long_m is None or long is e or not letters \
+                        or (e.cls == "Person" and not m.text.isupper()):
                     continue
-                fits = _initials_fit(letters, long.label)
-                if fits or (long.cls not in {"Person", "Place", "Country"} and len(long.label.split()) > 1
+                fits = _initials_fit(letters, long_m.text)
+                if fits or (long.cls not in {"Person", "Place", "Country"} and len(long_m.text.split()) > 1
                             and m.text.isupper() and e.cls not in {"Place", "Country"}):
                     # an acronym of the name in its own language also names it: "Freedom and
                     # Direct Democracy (SPD)"; a long name typed on no evidence takes its class
@@ -881,3 +891,15 @@ def _merge_bracketed_acronyms(doc: Doc, order: list[Entity]) -> None:
                             long.aliases |= other.aliases | {other.label}
                             other.mentions = []
                     break
+    orgs = [e for e in order if e.mentions and e.cls not in {"Person", "Place", "Country"} and " " in e.label]
+    for e in order:
+        letters = _acronym_letters(e.label) if e.mentions and " " not in e.label and e.canonical is None else ""
+        if letters and (e.guessed or e.cls != "Person"):
+            hits = [o for o in orgs if o is not e and _acronym(o.label) == letters]
+            if len(hits) == 1:
+                hits[0].mentions.extend(e.mentions)
+                hits[0].aliases |= e.aliases | {e.label}
+                e.mentions = []
+
+
+AKA = {"a.k.a.", "aka", "a.k.a", "alias"}
