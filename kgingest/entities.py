@@ -94,6 +94,7 @@ class Lexicon:
     name_cues_multi: list[tuple[str, str]] = field(default_factory=list)   # "White House" -> class
     legal_forms: frozenset[str] = frozenset()                           # "Ltd", "Sdn", "GmbH" (no final dot)
     suffixes: frozenset[str] = frozenset()                              # every class's cue suffixes
+    dotted_forms: frozenset[str] = frozenset()                          # legal forms written with a dot
 
     @classmethod
     def build(cls, onto: Ontology) -> "Lexicon":
@@ -102,6 +103,7 @@ class Lexicon:
                                    for w in noun.split() if w.isalpha() and len(w) > 2 and w not in CONNECTORS)
         # case matters: "AS" and "SA" are legal forms, "as" and "sa" are not
         lex.legal_forms = frozenset(w.rstrip(".") for w in onto.words("legalForm") if not w.islower())
+        lex.dotted_forms = frozenset(w for w in onto.words("legalForm") if w.endswith(".") and not w.islower())
         lex.suffixes = frozenset(w for c in onto.classes.values() for w in c.cue_suffixes if w[0].isupper())
         lex.cue_words = frozenset(CONNECTORS) | {w.lower() for c in onto.classes.values()
                                                  for w in (*c.cue_words, *c.cue_suffixes)} | {
@@ -175,7 +177,7 @@ def _clean(span: Span, onto: Ontology) -> Span | None:
     if commas and not any(t.lower_ in {"and", "&"} for t in doc[commas[0]:end]):
         end = commas[0]     # an enumeration needs its "and": "Ministry of Commerce, Beijing" stops at the comma
     if span.label_ in {"ORG", "PERSON"}:
-        end = _legal_form_end(doc, end, legal)
+        end = _legal_form_end(doc, end, legal, lexicon(onto).dotted_forms)
     while span.label_ == "PERSON" and end + 1 < len(doc) and doc[end].text == "-" and not doc[end - 1].whitespace_ \
             and not doc[end].whitespace_ and doc[end + 1].is_alpha and doc[end + 1].is_lower \
             and doc[end + 1].pos_ not in {"VERB", "ADJ", "ADV"}:
@@ -191,7 +193,7 @@ def _clean(span: Span, onto: Ontology) -> Span | None:
     return out
 
 
-def _legal_form_end(doc: Doc, end: int, legal: frozenset[str]) -> int:
+def _legal_form_end(doc: Doc, end: int, legal: frozenset[str], dotted: frozenset[str]) -> int:
     """The end of a company name's legal form, which NER often cuts off or splits at its
     punctuation: "Seri Mutiara Electronics" + "Sdn. Bhd.", "Harbour Logistics" + "(HK) Limited",
     "Avionics Co." + ", Ltd."."""
@@ -208,7 +210,7 @@ def _legal_form_end(doc: Doc, end: int, legal: frozenset[str]) -> int:
     while True:
         if is_legal(i):
             i += 1
-        elif doc[i - 1].text.rstrip(".") in legal and i < len(doc) and doc[i].text == "." \
+        elif doc[i - 1].text + "." in dotted and i < len(doc) and doc[i].text == "." \
                 and not doc[i - 1].whitespace_:
             i += 1      # "Sdn" + "."
         elif i + 1 < len(doc) and doc[i].text in {",", "&"} and is_legal(i + 1):
@@ -413,6 +415,10 @@ def mentions(doc: Doc, onto: Ontology) -> list[tuple[Mention, str, str | None]]:
     pos = token_strings(doc).pos
     longs = _acronym_long_names(doc)
     covered = {i for a, b in longs for i in range(a, b + (4 if _acronym_inside(doc, b, lex.suffixes) else 2))}
+    for a, b, cls in _upper_case_names(doc, onto, lex):
+        if not any(i in covered for i in range(a, b)):
+            out.append((Mention(a, b, doc[a:b].text, "ORG" if cls == "Company" else "PERSON"), cls, None))
+            covered.update(range(a, b))
     for a, b in longs:
         inside = _acronym_inside(doc, b, lex.suffixes)
         span = doc[a:b + 4] if inside else doc[a:b]
@@ -521,6 +527,38 @@ def _acronym_long_names(doc: Doc) -> list[tuple[int, int]]:
     return found
 
 
+UPPER_RUN = re.compile(r"(?<![\w.])[A-Z][A-Z'\u2019-]+(?:(?:,? |&| & )[A-Z][A-Z'\u2019.&-]*)+")
+
+
+def _upper_case_names(doc: Doc, onto: Ontology, lex: Lexicon) -> Iterator[tuple[int, int, str]]:
+    """Names set in capitals in a line of mixed case, as sanctions designations are: a run that
+    ends in a legal form is a company ("SHENZHEN ... ELECTRONICS CO., LTD."), a run of two to
+    four plain words a person ("GOLNAR SADEGHI, an Iranian national")."""
+    text = doc_text(doc)
+    legal = {w.upper() for w in lex.legal_forms}
+    cues = _cue_words(onto)
+    company_words = onto.classes["Company"].cue_suffixes if "Company" in onto.classes else frozenset()
+    for m in UPPER_RUN.finditer(text):
+        line_start = text.rfind("\n", 0, m.start()) + 1
+        line_end = text.find("\n", m.end())
+        line = text[line_start:line_end if line_end >= 0 else len(text)]
+        if not any(ch.islower() for ch in line):
+            continue        # a headline in capitals
+        words = m.group().replace(",", " ").split()
+        end = m.end()
+        if len(words) > 1 and (words[-1].rstrip(".") in legal or words[-1].title() in company_words):
+            cls = "Company"
+        elif 2 <= len(words) <= 4 and "," not in m.group() and all(w.isalpha() and len(w) > 1 for w in words) \
+                and not any(w.lower() in cues or lex.country_of(w) or normalize(w) in lex.known for w in words) \
+                and normalize(m.group()) not in lex.known:
+            cls = "Person"
+        else:
+            continue
+        span = doc.char_span(m.start(), end, alignment_mode="expand")
+        if span is not None:
+            yield span.start, span.end, cls
+
+
 def _acronym_inside(doc: Doc, end: int, suffixes: frozenset[str]) -> bool:
     """'Specially Designated Nationals (SDN) List': the acronym sits inside the name."""
     return end + 3 < len(doc) and doc[end + 3].text in suffixes and "\n" not in doc[end + 2].whitespace_
@@ -613,7 +651,9 @@ def find(doc: Doc, onto: Ontology) -> Entities:
             target.aliases.add(m.text)
             continue
         ent = add("Person/" + normalize(name), "Person", name, m)
-        for w in (words[0], words[-1]):
+        # a middle name of three or more may be a first surname: "Julián Arbeláez Mora" ... "Arbeláez"
+        middle = [w for w in words[1:-1] if w[:1].isupper() and len(w) > 2 and w.lower() not in CONNECTORS]
+        for w in (words[0], words[-1], *middle):
             if ent not in person_tokens[normalize(w)]:
                 person_tokens[normalize(w)].append(ent)
     pending = [x for x in found if id(x[0]) not in chosen]
@@ -829,6 +869,9 @@ def _abbreviates(short: str, long: str, onto: Ontology, long_cls: str = "", shor
     if long_cls == "Company" and short_cls not in {"Place", "Country"} and len(words) == 1 \
             and long_words[0] == short:
         return True     # "Orbix" of "Orbix Micro": companies go by their first word
+    if len(words) == 1 and short.lower() in cues and len(long_words) > 2 and long_words[0] == short \
+            and long_words[1] == "of":
+        return True     # "Council" of "Council of the European Union": the head noun
     return len(words) == 1 and long_words[-1] == short and short.lower() in cues
 
 
@@ -863,9 +906,11 @@ def _merge_bracketed_acronyms(doc: Doc, order: list[Entity]) -> None:
         if not e.mentions:
             continue
         for m in list(e.mentions):
-            if m.start >= 3 and doc[m.start - 1].lower_ in AKA and doc[m.start - 2].text == "(" \
-                    and m.start - 2 in ends and ends[m.start - 2][0] is not e:
-                long = ends[m.start - 2][0]     # "BEHROUZ TEHRANCHI (a.k.a. BEHROUZ TEHRANI)"
+            k = m.start - 1 - (m.start > 1 and doc[m.start - 1].text == "." and doc[m.start - 2].lower_ in AKA)
+            bracket = next((j for j in range(k - 1, max(0, k - 16), -1) if doc[j].text in {"(", ")"}), None) \
+                if k >= 2 and doc[k].lower_ in AKA else None
+            if bracket is not None and doc[bracket].text == "(" and bracket in ends and ends[bracket][0] is not e:
+                long = ends[bracket][0]     # "BEHROUZ TEHRANCHI (a.k.a. BEHROUZ TEHRANI; a.k.a. ...)"
                 long.mentions.extend(e.mentions)
                 long.aliases |= e.aliases | {e.label}
                 e.mentions = []
