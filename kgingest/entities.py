@@ -239,10 +239,10 @@ def _name_cue(span: Span, onto: Ontology) -> str | None:
             if last in lex.name_cues and len(span) > 1:
                 # a suffix that is also another class's word ("Congress") needs a name word of its
                 # own: "All Progressives Congress" is a party, "US Congress" and "Congress" are not
-                before = span[-2]
-                if not before.is_alpha or not before.text[0].isupper() or lex.country_of(before.text) \
-                        or before.lower_ in CONNECTORS:
-                    continue
+                generic = onto.words("agencyPrefix")
+                if not any(t.is_alpha and t.text[0].isupper() and not lex.country_of(t.text)
+                           and t.text not in generic and t.lower_ not in CONNECTORS for t in span[:-1]):
+                    continue    # "National Congress", "Colombian Congress": a chamber
             elif last in lex.name_cues:
                 continue
             return cls
@@ -527,6 +527,7 @@ def _acronym_long_names(doc: Doc) -> list[tuple[int, int]]:
     return found
 
 
+PERSON_AFTER = re.compile(r",? \((?:a\.k\.a|aka|alias)\b|, an? ")
 UPPER_RUN = re.compile(r"(?<![\w.])[A-Z][A-Z'\u2019-]+(?:(?:,? |&| & )[A-Z][A-Z'\u2019.&-]*)+")
 
 
@@ -550,8 +551,9 @@ def _upper_case_names(doc: Doc, onto: Ontology, lex: Lexicon) -> Iterator[tuple[
             cls = "Company"
         elif 2 <= len(words) <= 4 and "," not in m.group() and all(w.isalpha() and len(w) > 1 for w in words) \
                 and not any(w.lower() in cues or lex.country_of(w) or normalize(w) in lex.known for w in words) \
-                and normalize(m.group()) not in lex.known:
-            cls = "Person"
+                and normalize(m.group()) not in lex.known and normalize(m.group()) not in lex.places \
+                and PERSON_AFTER.match(text, m.end()):
+            cls = "Person"      # "GOLNAR SADEGHI, an Iranian national", "X (a.k.a. Y)"
         else:
             continue
         span = doc.char_span(m.start(), end, alignment_mode="expand")
