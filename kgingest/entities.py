@@ -292,6 +292,10 @@ def classify(span: Span, label: str, onto: Ontology, lex: Lexicon) -> tuple[str 
         name, cls = lex.known[stripped]
         return cls, name
     if label == "NORP":
+        words = text.split()
+        if 1 < len(words) <= 3 and all(w[:1].isupper() and w[1:].islower() for w in words) and not any(
+                lex.country_of(w) or w.lower() in _cue_words(onto) or normalize(w) in lex.known for w in words):
+            return "Person", None       # "Marina Tolmacheva": the NER's nationality label on a name
         return None, None
     if n in lex.places and (label != "PERSON" or len(span) == 1):
         return "Place", None
@@ -373,28 +377,55 @@ def _party_tags(doc: Doc, onto: Ontology, lex: Lexicon) -> Iterator[tuple[Mentio
             yield Mention(span.start, span.end, span.text, "NORP"), known[1], known[0]
 
 
-def _untagged_names(doc: Doc, onto: Ontology, lex: Lexicon) -> Iterator[tuple[Mention, str, str | None]]:
-    """Names the statistical NER left untagged: a run of proper nouns that is a known place
-    ("the Yokohama carmaker"), or the subject of a verb only organisations do ("Pemberton
-    Media has appointed ...": the ontology's inverse triggers such as hire, appoint)."""
+NUMERIC_ENTS = {"DATE", "TIME", "MONEY", "PERCENT", "QUANTITY", "ORDINAL", "CARDINAL"}
+
+
+def _untagged_names(doc: Doc, onto: Ontology, lex: Lexicon, taken: set[int]) -> Iterator[tuple[Mention, str, str | None]]:
+    """Names the statistical NER left untagged (or tagged as a title, a product, a country
+    inside a surname): a run of proper nouns that is a known place ("the Yokohama carmaker"),
+    the subject of a verb only organisations do ("Pemberton Media has appointed ...": the
+    ontology's inverse triggers such as hire, appoint), or a person by context: a title or
+    honorific before it ("MEP Rasa Vaitkute"), a verb of saying or ', who' after it, or the
+    shape of a double surname ("Abdulkadir Gambo-Idris")."""
     hiring = {t.lemma.split()[0] for p in onto.properties.values() for t in p.inverse_verbs}
     roles = _role_words(onto)
-    pos = token_strings(doc).pos
+    titles = roles | {r.lower() for r in roles} | onto.words("honorific")
+    speech = onto.words("speechVerb")
+    strings = token_strings(doc)
+    pos = strings.pos
 
     def free_name_word(k: int) -> bool:
-        return pos[k] == "PROPN" and not doc[k].ent_type_ and not doc[k].is_punct
+        if k in taken or doc[k].ent_type_ in NUMERIC_ENTS:
+            return False
+        if doc[k].text == "-":      # inside a hyphenated name: "Gambo-Idris"
+            return 0 < k < len(doc) - 1 and not doc[k - 1].whitespace_ and not doc[k].whitespace_ \
+                and doc[k + 1].is_title and pos[k - 1] == "PROPN"
+        return pos[k] == "PROPN" and not doc[k].is_punct
 
     i = 0
     while i < len(doc):
-        if not free_name_word(i):
+        if not free_name_word(i) or doc[i].text == "-":
             i += 1
             continue
         j = i
-        while j < len(doc) and free_name_word(j):
+        while j < len(doc) and free_name_word(j) and (j == i or "\n" not in doc[j - 1].whitespace_):
             j += 1
+        while i < j - 1 and doc[i].text.lower() in titles and doc[i].text[:1].isupper():
+            i += 1      # "Secretary Julia Montenegro-Reyes", "MEP Rasa Vaitkute"
         span = doc[i:j]
         after = doc[j] if j < len(doc) else None
-        if normalize(span.text) in lex.places and span.text[0].isupper():
+        words = span.text.split()
+        if 2 <= len(words) <= 3 and all(w[:1].isupper() and not w.isupper() for w in words) \
+                and span.text == " ".join(words) and not any(
+                    normalize(w) in lex.known or lex.country_of(w) or w.lower() in _cue_words(onto)
+                    or normalize(w) in lex.places for w in words) and (
+                (i > 0 and doc[i - 1].text.lower() in titles and doc[i - 1].text[:1].isupper())
+                or (after is not None and after.text == "," and j + 1 < len(doc) and doc[j + 1].lower_ == "who")
+                or (span.root.dep_ == "nsubj" and strings.lemma[span.root.head.i] in speech)
+                or (i > 0 and strings.lemma[i - 1] in speech and doc[i - 1].pos_ == "VERB")
+                or ("-" in words[-1] and all(p.istitle() for p in words[-1].split("-")))):
+            yield Mention(i, j, span.text, "PERSON"), "Person", None
+        elif normalize(span.text) in lex.places and span.text[0].isupper():
             yield Mention(i, j, span.text, "GPE"), "Place", None
         elif span.root.dep_ == "nsubj" and span.root.head.lemma_.lower() in hiring and all(t.is_title for t in span):
             cls = _name_cue(span, onto) or _descriptor_cue(span, onto) or "Company"
@@ -458,6 +489,9 @@ def mentions(doc: Doc, onto: Ontology) -> list[tuple[Mention, str, str | None]]:
                 continue    # "Trade Commissioner X": a word of the title, not an organisation
             if canon == GUESS and len(span) > 1 and _titled(span, onto):
                 cls, canon = "Person", None
+            if cls in {"Country", "Place"} and span.end + 1 < len(doc) and doc[span.end].text == "-" \
+                    and not doc[span.end - 1].whitespace_ and not doc[span.end].whitespace_ and doc[span.end + 1].is_title:
+                continue    # "Montenegro-Reyes": a surname, not the country
             if out and out[-1][0].end > span.start and out[-1][0].start <= span.start:
                 continue    # inside the legal form of the name before: "X (Hong Kong) Co."
             if out and out[-1][0].end == span.start and out[-1][1] == "Place" and cls == "Company" \
@@ -467,7 +501,7 @@ def mentions(doc: Doc, onto: Ontology) -> list[tuple[Mention, str, str | None]]:
                 label = "ORG"
             out.append((Mention(span.start, span.end, span.text, label), cls, canon))
     taken = {i for m, _, _ in out for i in range(m.start, m.end)}
-    for extra in (_party_tags(doc, onto, lex), _untagged_names(doc, onto, lex)):
+    for extra in (_party_tags(doc, onto, lex), _untagged_names(doc, onto, lex, taken)):
         for x in extra:
             if not any(i in taken for i in range(x[0].start, x[0].end)):
                 out.append(x)
