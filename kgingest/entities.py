@@ -424,7 +424,8 @@ def _untagged_names(doc: Doc, onto: Ontology, lex: Lexicon, taken: set[int]) -> 
                 or (span.root.dep_ == "nsubj" and strings.lemma[span.root.head.i] in speech)
                 or (i > 0 and strings.lemma[i - 1] in speech and doc[i - 1].pos_ == "VERB")
                 or ("-" in words[-1] and all(p.istitle() for p in words[-1].split("-")))):
-            yield Mention(i, j, span.text, "PERSON"), "Person", None
+            desc = _descriptor_cue(span, onto)      # "Kestrel Data, the Rotterdam-based analytics firm, said"
+            yield Mention(i, j, span.text, "PERSON" if desc is None else "ORG"), desc or "Person", None
         elif normalize(span.text) in lex.places and span.text[0].isupper():
             yield Mention(i, j, span.text, "GPE"), "Place", None
         elif span.root.dep_ == "nsubj" and span.root.head.lemma_.lower() in hiring and all(t.is_title for t in span):
@@ -490,8 +491,10 @@ def mentions(doc: Doc, onto: Ontology) -> list[tuple[Mention, str, str | None]]:
             if canon == GUESS and len(span) > 1 and _titled(span, onto):
                 cls, canon = "Person", None
             if cls in {"Country", "Place"} and span.end + 1 < len(doc) and doc[span.end].text == "-" \
-                    and not doc[span.end - 1].whitespace_ and not doc[span.end].whitespace_ and doc[span.end + 1].is_title:
-                continue    # "Montenegro-Reyes": a surname, not the country
+                    and not doc[span.end - 1].whitespace_ and not doc[span.end].whitespace_ and doc[span.end + 1].is_title \
+                    and not lex.country_of(doc[span.end + 1].text) and normalize(doc[span.end + 1].text) not in lex.places \
+                    and span.start > 0 and doc[span.start - 1].is_title and pos[span.start - 1] == "PROPN":
+                continue    # "Julia Montenegro-Reyes": a surname, not the country ("US-China talks" stay)
             if out and out[-1][0].end > span.start and out[-1][0].start <= span.start:
                 continue    # inside the legal form of the name before: "X (Hong Kong) Co."
             if out and out[-1][0].end == span.start and out[-1][1] == "Place" and cls == "Company" \
