@@ -482,6 +482,9 @@ def mentions(doc: Doc, onto: Ontology) -> list[tuple[Mention, str, str | None]]:
                 while k > 0 and pos[k - 1] == "PROPN" and not doc[k - 1].ent_type_ and doc[k - 1].is_title \
                         and "\n" not in doc[k - 1].whitespace_:
                     k -= 1
+                if k == span.start and out and out[-1][0].end == k and out[-1][2] == GUESS and k > 0 \
+                        and "\n" not in doc[k - 1].whitespace_ and doc[k - 1].is_title:
+                    k = out.pop()[0].start      # "The National" + "Congress": one name the NER cut in two
                 if k < span.start:
                     span, label = doc[k:span.end], "ORG"
             cls, canon = classify(span, label, onto, lex)
@@ -564,6 +567,7 @@ def _acronym_long_names(doc: Doc) -> list[tuple[int, int]]:
     return found
 
 
+AKA_BEFORE = re.compile(r"\b(?:a\.k\.a\.?|aka|alias) $")
 PERSON_AFTER = re.compile(r",? \((?:a\.k\.a|aka|alias)\b|, an? ")
 UPPER_RUN = re.compile(r"(?<![\w.])[A-Z][A-Z'\u2019-]+(?:(?:,? |&| & )[A-Z][A-Z'\u2019.&-]*)+")
 
@@ -589,7 +593,7 @@ def _upper_case_names(doc: Doc, onto: Ontology, lex: Lexicon) -> Iterator[tuple[
         elif 2 <= len(words) <= 4 and "," not in m.group() and all(w.isalpha() and len(w) > 1 for w in words) \
                 and not any(w.lower() in cues or lex.country_of(w) or normalize(w) in lex.known for w in words) \
                 and normalize(m.group()) not in lex.known and normalize(m.group()) not in lex.places \
-                and PERSON_AFTER.match(text, m.end()):
+                and (PERSON_AFTER.match(text, m.end()) or AKA_BEFORE.search(text, max(0, m.start() - 8), m.start())):
             cls = "Person"      # "GOLNAR SADEGHI, an Iranian national", "X (a.k.a. Y)"
         else:
             continue
@@ -906,7 +910,7 @@ def _abbreviates(short: str, long: str, onto: Ontology, long_cls: str = "", shor
     if long_words[:len(words)] == words and all(w.lower() in cues for w in long_words[len(words):]):
         return True
     if long_cls == "Company" and short_cls not in {"Place", "Country"} and len(words) == 1 \
-            and long_words[0] == short:
+            and (long_words[0] == short or long_words[0].isupper() and long_words[0] == short.upper()):
         return True     # "Orbix" of "Orbix Micro": companies go by their first word
     if len(words) == 1 and short.lower() in cues and len(long_words) > 2 and long_words[0] == short \
             and long_words[1] == "of":
