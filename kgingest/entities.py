@@ -377,7 +377,7 @@ def _party_tags(doc: Doc, onto: Ontology, lex: Lexicon) -> Iterator[tuple[Mentio
             yield Mention(span.start, span.end, span.text, "NORP"), known[1], known[0]
 
 
-NUMERIC_ENTS = {"DATE", "TIME", "MONEY", "PERCENT", "QUANTITY", "ORDINAL", "CARDINAL"}
+FREE_ENTS = {"", "PERSON", "ORG", "GPE", "NORP", "LOC", "FAC", "WORK_OF_ART", "PRODUCT"}   # a name may hide there
 
 
 def _untagged_names(doc: Doc, onto: Ontology, lex: Lexicon, taken: set[int]) -> Iterator[tuple[Mention, str, str | None]]:
@@ -395,7 +395,7 @@ def _untagged_names(doc: Doc, onto: Ontology, lex: Lexicon, taken: set[int]) -> 
     pos = strings.pos
 
     def free_name_word(k: int) -> bool:
-        if k in taken or doc[k].ent_type_ in NUMERIC_ENTS:
+        if k in taken or doc[k].ent_type_ not in FREE_ENTS:
             return False
         if doc[k].text == "-":      # inside a hyphenated name: "Gambo-Idris"
             return 0 < k < len(doc) - 1 and not doc[k - 1].whitespace_ and not doc[k].whitespace_ \
@@ -418,8 +418,9 @@ def _untagged_names(doc: Doc, onto: Ontology, lex: Lexicon, taken: set[int]) -> 
         if 2 <= len(words) <= 3 and all(w[:1].isupper() and not w.isupper() for w in words) \
                 and span.text == " ".join(words) and not any(
                     normalize(w) in lex.known or lex.country_of(w) or w.lower() in _cue_words(onto)
-                    or normalize(w) in lex.places for w in words) and (
-                (i > 0 and doc[i - 1].text.lower() in titles and doc[i - 1].text[:1].isupper())
+                    or normalize(w) in lex.places or w.lower() in titles for w in words) and (
+                (i > 0 and doc[i - 1].text.lower() in titles and doc[i - 1].text[:1].isupper()
+                 and doc[i - 1].pos_ in {"NOUN", "PROPN"})
                 or (after is not None and after.text == "," and j + 1 < len(doc) and doc[j + 1].lower_ == "who")
                 or (span.root.dep_ == "nsubj" and strings.lemma[span.root.head.i] in speech)
                 or (i > 0 and strings.lemma[i - 1] in speech and doc[i - 1].pos_ == "VERB")
@@ -455,8 +456,8 @@ def mentions(doc: Doc, onto: Ontology) -> list[tuple[Mention, str, str | None]]:
         inside = _acronym_inside(doc, b, lex.suffixes)
         span = doc[a:b + 4] if inside else doc[a:b]
         cls, canon = classify(span, "ORG", onto, lex)
-        if cls is None or cls in {"Person", "Place", "Country"}:
-            continue
+        if cls is None or cls in {"Person", "Place", "Country"} or canon == GUESS:
+            continue    # a long name needs a cue of its class: "Area Structure Plan (ASP)" is none
         out.append((Mention(span.start, span.end, span.text, "ORG"), cls, canon))
         if inside:
             continue
