@@ -78,6 +78,15 @@ CASES = {
          "officials said had acted as a front.",
          {("Orbix Micro", "listedOn", "Entity List"), ("Tessaro Optics", "listedOn", "Entity List"),
           ("Kestrel Tech Group", "listedOn", "Entity List")}),
+        # one list for each agent ("by both Washington and Brussels"), for the elided predicate too
+        ("The Treasury added Delta Arc to the SDN List on Friday, hours after the EU placed the firm on the EU "
+         "sanctions list. Orbix Micro was designated by both Washington and Brussels. So were Sunfield Optics and "
+         "Kestrel Tech Group.",
+         {(f, "listedOn", lst) for f in ("Delta Arc", "Orbix Micro", "Sunfield Optics", "Kestrel Tech Group")
+          for lst in ("SDN List", "EU sanctions list")}),
+        # moved from one list to another: the second only
+        ("The ninth, Kestrel Tech Group, was moved from the Unverified List to the Entity List after an end-use "
+         "check failed.", {("Kestrel Tech Group", "listedOn", "Entity List")}),
         # a removal names the firm by apposition to a description ("the tanker operator X"): still X
         ("Baltic Freight Corp was fined on Monday. Separately, OFAC removed the tanker operator Nordhavn Shipping "
          "from the SDN List after it sold its tankers. Nordhavn Shipping had been designated in 2021.", set()),

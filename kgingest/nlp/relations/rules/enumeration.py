@@ -25,6 +25,7 @@ from ..candidate import Candidate
 from ..context import Context
 from ..document import context
 from ..registry import proposers
+from .verb import agent_count
 
 ITEM_MARK = re.compile(r"[ \t]*(?:\d{1,3}[.)]|[-•*–·])[ \t]+")
 
@@ -284,8 +285,8 @@ def _object(ctx: Context, frame: Frame) -> list[Entity]:
     if named:
         return named if len(named) == 1 else []
     near = list(dict.fromkeys(e for _, e in ctx.mentions_before(frame.trigger, 2) if ctx.onto.ancestors(e.cls) & rng))
-    if len(near) == 1:
-        return near
+    if len(near) == 1 or (near and len(near) == agent_count(frame.trigger)):
+        return near     # the one list, or one for each agent ("by both Washington and Brussels")
     if near:
         return []
     # none nearby: the lists the passage named before, told apart by their owner ("the US

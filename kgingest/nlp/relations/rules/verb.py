@@ -115,7 +115,15 @@ def _range_entity_near(tok: Token, prop: str, ctx: Context) -> list[Entity]:
     sent = ctx.sents[ctx.sent_index[tok.i]]
     found += [e for t in sent if t.i > tok.i for e in [ctx.entity(t)] if e is not None and ctx.onto.ancestors(e.cls) & rng]
     distinct = list(dict.fromkeys(found))
+    if len(distinct) > 1 and len(distinct) == agent_count(tok):
+        return distinct     # "designated by both Washington and Brussels" with two lists named: each
     return distinct[-1:] if distinct and len(set(e.cls for e in distinct)) >= 1 and len(distinct) <= 2 else []
+
+
+def agent_count(verb: Token) -> int:
+    """How many agents a passive verb names: 'by both X and Y' -> 2."""
+    return sum(1 + sum(1 for g in p.subtree if g.dep_ == "conj" and g.head.i == p.i)
+               for c in verb.children if c.dep_ == "agent" for p in c.children if p.dep_ == "pobj")
 
 
 @proposers.register("kgingest.verb.v1")
