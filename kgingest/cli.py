@@ -14,7 +14,7 @@ import click
 
 from . import __version__
 from .nlp import DEFAULT_MODEL, ModelError
-from .options import reading_options
+from .options import model_option, ontology_option, reading_options
 from .outfile import FORMATS, write_bytes
 from .isolation import DocumentError, one_line
 from .sources import InputError, scan
@@ -34,7 +34,7 @@ def main() -> None:
 @click.argument("inputs", nargs=-1, required=True)
 @click.option("-o", "--output", default="-", show_default=True, help="Output file ('-' for stdout).")
 @click.option("-f", "--format", "fmt", type=click.Choice(FORMATS), default="turtle", show_default=True)
-@click.option("-m", "--model", default=DEFAULT_MODEL, show_default=True, help="Any installed spaCy English pipeline.")
+@model_option()
 @reading_options
 @click.option("-q", "--quiet", is_flag=True, help="No progress, notes or summary: only a line per failed input.")
 @click.option("--json", "as_json", is_flag=True, help="End with a JSON summary line on stderr (even with --quiet).")
@@ -117,8 +117,7 @@ main.add_command(query_command)
 @click.argument("files", nargs=-1, type=click.Path(exists=True, dir_okay=False))
 @click.option("--store", "target", metavar="TARGET", help="Validate every document graph of a store "
               "(folder, or http(s) URL of a SPARQL server) instead of FILES.")
-@click.option("--ontology", "ontology_paths", multiple=True, type=click.Path(exists=True),
-              help="Ontology folder or .ttl file(s) instead of the bundled one.")
+@ontology_option
 def validate(files: tuple[str, ...], target: str | None, ontology_paths: tuple[str, ...]) -> None:
     """Check RDF FILES (or a --store) against kgingest's SHACL shapes; exit 1 on any violation."""
     from .validate import validate_files, validate_store
@@ -139,9 +138,8 @@ def validate(files: tuple[str, ...], target: str | None, ontology_paths: tuple[s
 @click.argument("corpus", type=click.Path(exists=True, file_okay=False))
 @click.option("--json", "as_json", is_flag=True, help="Print the totals (and per-document facts) as JSON.")
 @click.option("-v", "--verbose", is_flag=True, help="List every false and missed fact and typing error.")
-@click.option("-m", "--model", default=DEFAULT_MODEL, show_default=True, help="Any installed spaCy English pipeline.")
-@click.option("--ontology", "ontology_paths", multiple=True, type=click.Path(exists=True),
-              help="Ontology folder or .ttl file(s) instead of the bundled one.")
+@model_option()
+@ontology_option
 def eval_command(corpus: str, as_json: bool, verbose: bool, model: str, ontology_paths: tuple[str, ...]) -> None:
     """Precision, recall and F1 per property, and entity typing, against CORPUS's gold files.
 
@@ -170,9 +168,8 @@ def eval_command(corpus: str, as_json: bool, verbose: bool, model: str, ontology
               "instead of INPUTS.")
 @click.option("--doc", "doc", metavar="ID", help="The document to draw: its id, IRI, source URL or file.")
 @click.option("--sparql", metavar="QUERY|FILE", help="Draw the subgraph a SPARQL CONSTRUCT query selects.")
-@click.option("-m", "--model", default=DEFAULT_MODEL, show_default=True, help="spaCy pipeline, when INPUTS are articles.")
-@click.option("--ontology", "ontology_paths", multiple=True, type=click.Path(exists=True),
-              help="Ontology folder or .ttl file(s) instead of the bundled one.")
+@model_option("spaCy pipeline, when INPUTS are articles.")
+@ontology_option
 def show(inputs: tuple[str, ...], output: str, target: str | None, doc: str | None, sparql: str | None,
          model: str, ontology_paths: tuple[str, ...]) -> None:
     """Draw the entities and relations of one document (or of a --sparql subgraph).

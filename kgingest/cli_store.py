@@ -17,7 +17,7 @@ import click
 
 from .ingest import Summary
 from .isolation import one_line
-from .options import reading_options
+from .options import model_option, reading_options
 from .query_format import FORMATS, display_prefixes, write_results
 from .sources import scan
 from .store import Sink, open_store
@@ -102,7 +102,7 @@ def _setup_logging() -> None:
 @click.option("--force", is_flag=True, help="Re-extract and rewrite every document, changed or not.")
 @click.option("--json", "as_json", is_flag=True, help="Print the run summary as JSON.")
 @click.option("-q", "--quiet", is_flag=True, help="Report only failed documents, not each one.")
-@click.option("-m", "--model", default=None, help="Any installed spaCy English pipeline.")
+@model_option(default=None)
 @reading_options
 def ingest_command(inputs: tuple[str, ...], target: str | None, query_endpoint: str | None,
                    update_endpoint: str | None, gsp_endpoint: str | None, force: bool, as_json: bool,

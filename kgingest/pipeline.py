@@ -36,11 +36,11 @@ from spacy.language import Language
 from spacy.tokens import Doc
 
 from . import emit, nlp, ontology
+from .defaults import DEFAULT_BATCH_SIZE
 from .isolation import DocumentError, isolate
 from .nlp import components, entities, relations
 from .sources import DEFAULT_MAX_CHARS, Document, InputError, RawDocument, check_length
 
-DEFAULT_BATCH_SIZE = 32
 # Strings the vocabulary may keep for good (some 10,000 words): the common words of the corpus,
 # learnt from its first documents. spaCy's tokenizer caches no word first seen inside a
 # memory zone, so without them it splits "the" afresh in every document.

@@ -24,20 +24,12 @@ from typing import Iterable, Protocol
 from rdflib import Dataset, Graph, URIRef
 from rdflib.util import guess_format
 
-from . import ontology as ontology_mod
+from . import ontology as ontology_mod, vocab
 from .ontology import KG, Ontology
 
-ITSRDF = "http://www.w3.org/2005/11/its/rdf#"
-NIF = "http://persistence.uni-leipzig.org/nlp2rdf/ontologies/nif-core#"
-PREFIXES = f"""PREFIX kg: <{KG}>
-PREFIX rdf: <http://www.w3.org/1999/02/22-rdf-syntax-ns#>
-PREFIX rdfs: <http://www.w3.org/2000/01/rdf-schema#>
-PREFIX skos: <http://www.w3.org/2004/02/skos/core#>
-PREFIX dcterms: <http://purl.org/dc/terms/>
-PREFIX prov: <http://www.w3.org/ns/prov#>
-PREFIX nif: <{NIF}>
-PREFIX itsrdf: <{ITSRDF}>
-"""
+ITSRDF = vocab.ITSRDF
+NIF = vocab.NIF
+PREFIXES = vocab.sparql_prefixes("kg", "rdf", "rdfs", "skos", "dcterms", "prov", "nif", "itsrdf")
 GRAPHVIZ_FORMATS = {".svg": "svg", ".png": "png", ".pdf": "pdf"}
 OUTPUT_SUFFIXES = (*GRAPHVIZ_FORMATS, ".html", ".dot")
 
