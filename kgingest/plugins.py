@@ -115,7 +115,7 @@ class KgIngestParser(Parser):
         if unknown:
             raise TypeError(f"kgingest parser: unknown option(s) {', '.join(sorted(unknown))}; "
                             f"expected some of {', '.join(sorted(PARSER_OPTIONS))}")
-        from .emit import PREFIXES
+        from .rdf.emit import PREFIXES
         from .pipeline import Extractor
 
         when = options.get("generated_at")

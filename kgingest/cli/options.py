@@ -5,9 +5,9 @@ from typing import Any, Callable
 
 import click
 
-from .isolation import DEBUG_ENV
-from .defaults import DEFAULT_BATCH_SIZE, DEFAULT_MODEL
-from .sources import DEFAULT_MAX_CHARS, INPUT_FORMATS
+from ..isolation import DEBUG_ENV
+from ..defaults import DEFAULT_BATCH_SIZE, DEFAULT_MODEL
+from ..sources import DEFAULT_MAX_CHARS, INPUT_FORMATS
 
 
 ontology_option = click.option("--ontology", "ontology_paths", multiple=True, type=click.Path(exists=True),

@@ -19,13 +19,13 @@ from rdflib.term import Node
 from rdflib.namespace import DCTERMS, PROV
 from spacy.tokens import Doc, Span
 
-from . import __version__, vocab
-from .nlp.entities import Entities, normalize
-from .nlp import sentences, text as doc_text
-from .ontology import KG, Ontology
-from .nlp.relations import Relation
-from .rdf.ntriples import sorted_lines
-from .sources import Document
+from .. import __version__, vocab
+from ..nlp.entities import Entities, normalize
+from ..nlp import sentences, text as doc_text
+from ..ontology import KG, Ontology
+from ..nlp.relations import Relation
+from .ntriples import sorted_lines
+from ..sources import Document
 
 BASE = vocab.BASE
 KGID = Namespace(vocab.KGID)

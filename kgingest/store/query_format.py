@@ -21,9 +21,10 @@ from typing import BinaryIO
 
 import pyoxigraph as ox
 
-from . import vocab
+from .. import vocab
+from ..defaults import QUERY_FORMATS
 
-FORMATS = ("table", "csv", "tsv", "json")
+FORMATS = QUERY_FORMATS
 
 # For display only: the namespaces kgingest writes, so tables show kgid:person/x, not a 50-character IRI.
 # The query's own PREFIX declarations come first.

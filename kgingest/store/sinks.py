@@ -46,8 +46,8 @@ from typing import Protocol, Self
 import pyoxigraph as ox
 from rdflib import Graph
 
-from . import vocab
-from .rdf import ntriples as nt
+from .. import vocab
+from ..rdf import ntriples as nt
 
 try:
     import fcntl

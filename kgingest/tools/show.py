@@ -24,8 +24,8 @@ from typing import Iterable, Protocol
 from rdflib import Dataset, Graph, URIRef
 from rdflib.util import guess_format
 
-from . import ontology as ontology_mod, vocab
-from .ontology import KG, Ontology
+from .. import ontology as ontology_mod, vocab
+from ..ontology import KG, Ontology
 
 ITSRDF = vocab.ITSRDF
 NIF = vocab.NIF
@@ -466,8 +466,8 @@ th {{ background: #f5f5f5; }}
 def extract_source(inputs: Iterable[str], *, model: str | None = None,
                    ontology_paths: Iterable[str | Path] = ()) -> RdfSource:
     """Articles (text files) extracted in-process into a source to draw from."""
-    from .pipeline import Extractor
-    from .sources import Document, read_all
+    from ..pipeline import Extractor
+    from ..sources import Document, read_all
 
     extractor = Extractor(model, ontology_paths) if model else Extractor(ontology_paths=ontology_paths)
     docs = []

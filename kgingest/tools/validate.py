@@ -29,7 +29,7 @@ from typing import Iterable
 from rdflib import RDFS, Dataset, Graph, Literal, URIRef
 from rdflib.namespace import Namespace
 
-from . import ontology, vocab
+from .. import ontology, vocab
 
 SH = Namespace(vocab.SH)
 SHAPES_FILE = "shapes.ttl"
@@ -211,7 +211,7 @@ def validate_files(paths: Iterable[str | Path], *, ontology_paths: Iterable[str 
 
 def validate_store(target: str | None, *, ontology_paths: Iterable[str | Path] = ()) -> Report:
     """Validate every document graph of a store (folder or SPARQL server, see :mod:`kgingest.store`)."""
-    from .store import open_store
+    from ..store import open_store
 
     report = Report()
     with open_store(target, read_only=True) as store:
