@@ -148,7 +148,7 @@ def _documents(source: InputSource, doc_id: str | None) -> list:
         return docs
     stream = source.getByteStream()
     if stream is not None:
-        data = stream.read()
+        data: str | bytes = stream.read()
     else:
         chars = source.getCharacterStream()
         data = chars.read() if chars is not None else b""

@@ -1,4 +1,4 @@
-"""What a run yields per document: a :class:`Rendered` graph or the error that cost it.
+r"""What a run yields per document: a :class:`Rendered` graph or the error that cost it.
 
 Light on purpose (no spaCy, no rdflib): the writers, the progress line and the store read
 results without loading the model.

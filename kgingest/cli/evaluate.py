@@ -19,7 +19,7 @@ def eval_command(corpus: str, as_json: bool, verbose: bool, model: str, ontology
     """Precision, recall and F1 per property, and entity typing, against CORPUS's gold files.
 
     CORPUS is a folder of NAME.txt articles with NAME.gold.json annotations beside them
-    (format: docs/ecosystem.md).
+    (format: README.md, "Evaluation against your own annotations").
     """
     import json as json_module
 

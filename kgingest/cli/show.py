@@ -43,6 +43,7 @@ def show(inputs: tuple[str, ...], output: str, target: str | None, doc: str | No
         except OSError as e:
             raise click.BadParameter(f"neither a query nor a readable file: {e}", param_hint="--sparql")
     onto = cached(tuple(str(p) for p in ontology_paths))
+    source: pictures.Source
     try:
         if target:
             from ..store import open_store

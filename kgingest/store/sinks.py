@@ -59,7 +59,7 @@ DEFAULT_STORE = "kgingest.store"
 LOCK_NAME = "kgingest.lock"
 STAGING = vocab.STAGING
 
-# The Oxigraph server's layout; other servers set their own (see docs/store.md).
+# The Oxigraph server's layout; other servers set their own (README.md, "SPARQL servers").
 DEFAULT_QUERY_PATH = "/query"
 DEFAULT_UPDATE_PATH = "/update"
 DEFAULT_GSP_PATH = "/store"

@@ -25,7 +25,7 @@ from rdflib import Dataset, Graph, URIRef
 from rdflib.util import guess_format
 
 from .. import ontology as ontology_mod, vocab
-from ..ontology import KG, Ontology
+from ..ontology import Ontology
 
 ITSRDF = vocab.ITSRDF
 NIF = vocab.NIF
@@ -240,7 +240,7 @@ def document_picture(source: Source, doc_iri: str, onto: Ontology) -> Picture:
     _add_missing(source, nodes, edges, onto)
     meta = source.select(PREFIXES + f"""SELECT ?id ?title WHERE {{
         OPTIONAL {{ <{doc_iri}> dcterms:identifier ?id }} OPTIONAL {{ <{doc_iri}> dcterms:title ?title }} }}""")
-    title = next((m["title"] or m["id"] for m in meta if m["title"] or m["id"]), doc_iri)
+    title = next((m["title"] or m["id"] or "" for m in meta if m["title"] or m["id"]), doc_iri)
     if title.startswith("file:"):
         title = Path(title).name
     return Picture(title, _ordered(nodes), edges)
@@ -252,9 +252,10 @@ def query_picture(source: Source, sparql: str, onto: Ontology, title: str = "SPA
     sub = source.construct(sparql)
     props = {p.iri for p in onto.properties.values()}
     classes = {c.iri for c in onto.classes.values()}
-    rows = [{"s": str(s), "p": str(p), "o": str(o)} for s, p, o in sub
-            if p in props and isinstance(s, URIRef) and isinstance(o, URIRef)]
-    iris = {r["s"] for r in rows} | {r["o"] for r in rows}
+    triples = [(str(s), str(p), str(o)) for s, p, o in sub
+               if p in props and isinstance(s, URIRef) and isinstance(o, URIRef)]
+    rows: list[dict[str, str | None]] = [{"s": s, "p": p, "o": o} for s, p, o in triples]
+    iris = {s for s, _, _ in triples} | {o for _, _, o in triples}
     iris |= {str(s) for s, t in sub.subject_objects(URIRef("http://www.w3.org/1999/02/22-rdf-syntax-ns#type"))
              if t in classes and isinstance(s, URIRef)}
     if not iris:
