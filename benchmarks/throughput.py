@@ -163,7 +163,8 @@ def spacy_alone(folder: str, model: str, batch_size: int) -> None:
 
 def stages(folder: Path, model: str, batch_size: int, count: int) -> dict[str, float]:
     """Milliseconds per document in each stage of kgingest, in this process."""
-    from kgingest import emit, nlp
+    from kgingest import nlp
+    from kgingest.rdf import emit
     from kgingest.pipeline import Extractor
     from kgingest.sources import read_all
 

@@ -20,7 +20,9 @@ from rdflib import OWL, RDF, RDFS, Graph, Namespace, URIRef
 from rdflib.collection import Collection
 from rdflib.term import Node
 
-KG = Namespace("https://w3id.org/kgingest/ontology#")
+from . import vocab
+
+KG = Namespace(vocab.KG)
 
 
 @dataclass(frozen=True)

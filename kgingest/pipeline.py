@@ -35,21 +35,19 @@ from rdflib import Graph, URIRef
 from spacy.language import Language
 from spacy.tokens import Doc
 
-from . import emit, nlp, ontology
+from . import nlp, ontology
+from .rdf import emit
+from .defaults import DEFAULT_BATCH_SIZE
 from .isolation import DocumentError, isolate
+from .results import Rendered, Result, WorkerError  # re-exported: kgingest.pipeline.Rendered
 from .nlp import components, entities, relations
 from .sources import DEFAULT_MAX_CHARS, Document, InputError, RawDocument, check_length
 
-DEFAULT_BATCH_SIZE = 32
 # Strings the vocabulary may keep for good (some 10,000 words): the common words of the corpus,
 # learnt from its first documents. spaCy's tokenizer caches no word first seen inside a
 # memory zone, so without them it splits "the" afresh in every document.
 VOCAB_BUDGET = 50_000
 T = TypeVar("T")
-
-
-class WorkerError(RuntimeError):
-    """A worker process died (killed, out of memory): the run cannot go on."""
 
 
 @dataclass
@@ -67,29 +65,6 @@ class Extraction:
         return emit.to_graph(URIRef(self.iri), self.triples)
 
 
-@dataclass(frozen=True)
-class Rendered:
-    """One document's triples as N-Triples text: small, picklable, ready for any sink.
-
-    The lines are sorted, so the same document gives the same bytes in any process.
-    """
-
-    name: str
-    iri: str
-    content_key: str
-    ntriples: str
-    triples: int
-    entities: int
-    relations: int
-    notes: tuple[str, ...] = ()
-
-    def nquads(self) -> str:
-        """The same triples as N-Quads in the document's named graph."""
-        tail = f" <{self.iri}> .\n"
-        return "".join(line + tail for line in self.ntriples.split(" .\n") if line)
-
-
-Result = Rendered | InputError | DocumentError
 
 
 @dataclass(frozen=True)

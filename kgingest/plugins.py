@@ -115,7 +115,7 @@ class KgIngestParser(Parser):
         if unknown:
             raise TypeError(f"kgingest parser: unknown option(s) {', '.join(sorted(unknown))}; "
                             f"expected some of {', '.join(sorted(PARSER_OPTIONS))}")
-        from .emit import PREFIXES
+        from .rdf.emit import PREFIXES
         from .pipeline import Extractor
 
         when = options.get("generated_at")
@@ -148,7 +148,7 @@ def _documents(source: InputSource, doc_id: str | None) -> list:
         return docs
     stream = source.getByteStream()
     if stream is not None:
-        data = stream.read()
+        data: str | bytes = stream.read()
     else:
         chars = source.getCharacterStream()
         data = chars.read() if chars is not None else b""

