@@ -110,6 +110,10 @@ main.add_command(ingest_command)
 main.add_command(delete_command)
 main.add_command(query_command)
 
+from .cli_serve import serve_command  # noqa: E402
+
+main.add_command(serve_command)
+
 
 # --- validate, eval, show (kgingest.validate, kgingest.evaluate, kgingest.show) ---------
 
