@@ -15,18 +15,17 @@ from __future__ import annotations
 
 import functools
 import json
-import re
 from collections.abc import Iterable
 from dataclasses import dataclass
 from importlib import resources
 
-import pyoxigraph as ox
 from werkzeug.datastructures import MultiDict
 from werkzeug.exceptions import HTTPException
 from werkzeug.wrappers import Request, Response
 
-from ..store import query_form, sparql_string
-from .queries import GRAPH_TYPES, RESULT_TYPES, Answer, Job, QueryPool, error
+from ..store import query_form
+from .queries import QueryPool
+from .worker import GRAPH_TYPES, RESULT_TYPES, Answer, Job, neighbourhood
 
 QUERY_PATHS = ("/sparql", "/query")
 UPDATE_PATHS = ("/update", "/store")
@@ -204,50 +203,6 @@ def _html(text: str) -> str:
     import html
 
     return html.escape(text, quote=True)
-
-
-# --- the neighbourhood picture (runs in a query worker) ----------------------------------
-
-
-class _UnionSink:
-    """What :class:`kgingest.show.StoreSource` needs of a sink, over the worker's store."""
-
-    def __init__(self, store: ox.Store):
-        self.store = store
-
-    def query(self, sparql: str) -> ox.QuerySolutions | ox.QueryBoolean | list[ox.Triple]:
-        result = self.store.query(sparql, use_default_graph_as_union=True)
-        return list(result) if isinstance(result, ox.QueryTriples) else result
-
-
-_IRI = re.compile(r'^[A-Za-z][A-Za-z0-9+.-]*:[^\x00-\x20<>"{}|^`\\]*$')
-
-
-def neighbourhood(store: ox.Store, *, entity: str, label: str) -> Answer:
-    """An HTML page picturing the entity, its relations and the entities at their other end."""
-    from .. import show as pictures
-    from ..ontology import cached
-
-    source = pictures.StoreSource(_UnionSink(store))
-    if label:
-        found = source.select("PREFIX rdfs: <http://www.w3.org/2000/01/rdf-schema#>\n"
-                              f"SELECT DISTINCT ?e WHERE {{ ?e rdfs:label {sparql_string(label)} }} ORDER BY ?e LIMIT 2")
-        if not found:
-            return error(404, f"no entity is labelled {label!r}")
-        entity = str(found[0]["e"])
-    elif not _IRI.match(entity):
-        return error(400, f"{entity[:200]!r} is not an IRI")
-    node = f"<{entity}>"
-    sparql = (f"CONSTRUCT {{ {node} ?p ?o . ?s ?q {node} . {node} a ?t }} "
-              f"WHERE {{ {{ {node} ?p ?o }} UNION {{ ?s ?q {node} }} UNION {{ {node} a ?t }} }}")
-    onto = cached()
-    try:
-        picture = pictures.query_picture(source, sparql, onto, title=label or entity)
-        page = pictures.render(picture, "neighbourhood.html", onto)
-    except pictures.PictureError as err:
-        status = 501 if "Graphviz" in str(err) else 404
-        return error(status, f"{entity}: {err}")
-    return Answer(200, "text/html; charset=utf-8", page)
 
 
 def routes() -> Iterable[str]:
