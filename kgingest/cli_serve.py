@@ -47,6 +47,9 @@ def serve_command(target: str | None, bind: str, timeout: float, max_result_byte
         serve(target, bind, limits, announce=lambda line: click.echo(line, err=True))
     except ValueError as err:
         raise click.BadParameter(str(err), param_hint="--bind") from None
-    except OSError as err:  # no store, locked by an ingest at start, port in use
+    except BlockingIOError as err:  # an ingest holds the store: its message, without "[Errno 11]"
+        click.echo(f"kgingest: {err.strerror}", err=True)
+        sys.exit(1)
+    except OSError as err:  # no store, unreadable store, port in use
         click.echo(f"kgingest: {err}", err=True)
         sys.exit(1)

@@ -90,8 +90,11 @@ def serve(store: str, bind: str = DEFAULT_BIND, limits: Limits = Limits(),
             announce(f"kgingest: refreshed from {store}")
 
     try:
-        server = create_server(App(pool, str(store)), host=host, port=port, threads=limits.workers + 2,
-                               ident="kgingest", clear_untrusted_proxy_headers=True)
+        try:
+            server = create_server(App(pool, str(store)), host=host, port=port, threads=limits.workers + 2,
+                                   ident="kgingest", clear_untrusted_proxy_headers=True)
+        except OSError as err:
+            raise OSError(f"cannot listen on {bind}: {err.strerror or err}") from None
         where = f"[{host}]" if ":" in host else host
         announce(f"kgingest: serving {store} read-only at http://{where}:{server.effective_port}/ "
                  f"(SPARQL endpoint /sparql); Ctrl-C stops")

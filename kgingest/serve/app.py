@@ -135,6 +135,8 @@ class App:
         if path == "/":
             return Response(self._index, content_type="text/html; charset=utf-8",
                             headers={"Content-Security-Policy": PAGE_POLICY})
+        if path == "/favicon.ico":  # browsers ask; there is none
+            return Response(status=204)
         if path == "/examples.json":
             return Response(self._examples, content_type="application/json")
         if path.startswith("/page/") and path[len("/page/"):] in self._files:

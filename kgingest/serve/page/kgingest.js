@@ -33,12 +33,12 @@ async function start() {
     populateFromUrl: true,        // links made with YASGUI's share button still open
     endpointCatalogueOptions: { getData: () => [{ endpoint: ENDPOINT }] },
   });
-  const first = yasgui.getTab();
-  examples.forEach((example, i) => {
-    const tab = i === 0 ? first : yasgui.addTab(false, { name: example.title });
-    if (i === 0) tab.setName(example.title);
-    tab.setQuery(example.query);
-  });
+  const first = yasgui.getTab();  // the tab YASGUI opens by itself takes the first example
+  first.setName(examples[0].title);
+  first.setQuery(examples[0].query);
+  for (const example of examples.slice(1)) {  // tabs not shown yet have no editor: pass the query in
+    yasgui.addTab(false, { name: example.title, yasqe: { value: example.query } });
+  }
   window.kgingestYasgui = yasgui;  // for the browser test and the curious
 }
 
