@@ -175,17 +175,31 @@ def test_readme_queries_give_the_rows_of_kgingest_query(server: Server, sample_s
     dataset = Dataset(store=SPARQLStore(server.sparql), default_union=True)
     result = dataset.query(sparql)
     assert [str(v) for v in result.vars] == header
-    assert [["" if value is None else str(value) for value in row] for row in result] == rows
+    got = list(result)
+    assert len(got) == len(rows)
+    for row, texts in zip(got, rows):  # rdflib normalises literals (a dateTime's "Z" becomes "+00:00"):
+        assert list(row) == [_term(text, value) for text, value in zip(texts, row)]  # read ours the same way
+
+
+def _term(text: str, like: object) -> object:
+    """The CSV cell ``text`` as an rdflib term of the kind (and datatype) of ``like``."""
+    if like is None:
+        assert text == ""
+        return None
+    if isinstance(like, Literal):
+        return Literal(text, datatype=like.datatype, lang=like.language)
+    return URIRef(text)
 
 
 @pytest.mark.slow
 def test_the_sample_answers_who_advises_whom(server: Server, sample_store: Path) -> None:
     """Not only the same rows: the rows the sample article states."""
-    assert cli_rows(sample_store, ADVISES)[1:][:2] == KUDLOW_ROWS
+    assert all(row in cli_rows(sample_store, ADVISES) for row in KUDLOW_ROWS)
     status, _, body = get(query_url(server, ADVISES), accept="text/tab-separated-values")
     assert status == 200
-    assert body.decode("utf-8").splitlines()[:3] == ['?adviser\t?advised', '"Larry Kudlow"\t"Donald Trump"',
-                                                     '"Larry Kudlow"\t"White House"']
+    lines = body.decode("utf-8").splitlines()
+    assert lines[0] == "?adviser\t?advised"
+    assert '"Larry Kudlow"\t"Donald Trump"' in lines and '"Larry Kudlow"\t"White House"' in lines
 
 
 def test_the_page_examples_are_the_readme_queries() -> None:
@@ -204,10 +218,13 @@ def test_results_in_each_format(server: Server, sample_store: Path) -> None:
     url = query_url(server, ADVISES)
     for accept, fmt in [("application/sparql-results+json", ox.QueryResultsFormat.JSON),
                         ("application/sparql-results+xml", ox.QueryResultsFormat.XML),
-                        ("text/csv", ox.QueryResultsFormat.CSV),
-                        ("text/tab-separated-values", ox.QueryResultsFormat.TSV)]:
+                        ("text/tab-separated-values", ox.QueryResultsFormat.TSV),
+                        ("text/csv", None)]:
         status, kind, body = get(url, accept=f"{accept}, */*;q=0.1")
         assert (status, kind.split(";")[0]) == (200, accept)
+        if fmt is None:  # CSV is lossy: pyoxigraph does not read it back
+            assert list(csv.reader(io.StringIO(body.decode("utf-8")))) == expected
+            continue
         solutions = ox.parse_query_results(body, format=fmt)
         assert [[s[v].value for v in solutions.variables] for s in solutions] == expected[1:]
     # no Accept header: SPARQL JSON; a form POST and a direct POST give the same
@@ -251,7 +268,7 @@ def test_default_graph_is_the_union_and_graph_names_documents(server: Server, sa
     assert (status, body) == (200, b"adviser,advised\r\n")
     status, _, body = get(query_url(server, ADVISES) + "&" + urllib.parse.urlencode({"default-graph-uri": rows[0][0]}),
                           accept="text/csv")
-    assert list(csv.reader(io.StringIO(body.decode("utf-8"))))[1:3] == KUDLOW_ROWS
+    assert list(csv.reader(io.StringIO(body.decode("utf-8"))))[1:] == KUDLOW_ROWS  # the sample's rows only
 
 
 # --- safe by default -------------------------------------------------------------------
@@ -272,13 +289,14 @@ def test_updates_are_refused_and_change_nothing(server: Server, sample_store: Pa
     assert get(server.sparql + "?" + urllib.parse.urlencode({"update": update}))[::2] == (403, READ_ONLY.encode())
 
     from SPARQLWrapper import POST, SPARQLWrapper
-    from SPARQLWrapper.SPARQLExceptions import SPARQLWrapperException
 
-    wrapper = SPARQLWrapper(server.sparql, updateEndpoint=server.url + "update")
-    wrapper.setMethod(POST)
-    wrapper.setQuery("INSERT DATA { <urn:a> <urn:b> <urn:c> }")
-    with pytest.raises(SPARQLWrapperException):  # its Unauthorized for 401/403... or a plain HTTP error
-        wrapper.query()
+    for endpoint in (server.sparql, server.url + "update"):
+        wrapper = SPARQLWrapper(server.sparql, updateEndpoint=endpoint)
+        wrapper.setMethod(POST)
+        wrapper.setQuery("INSERT DATA { <urn:a> <urn:b> <urn:c> }")
+        with pytest.raises(urllib.error.HTTPError) as refused:  # SPARQLWrapper passes a 403 on as it is
+            wrapper.query()
+        assert (refused.value.code, refused.value.read()) == (403, READ_ONLY.encode())
     after = get(query_url(server, count), accept="text/csv")
     assert after == before and after[0] == 200
     assert list(csv.reader(io.StringIO(after[2].decode("utf-8")))) == cli_rows(sample_store, count)
@@ -437,7 +455,7 @@ needs_chromium = pytest.mark.skipif(
 
 @pytest.mark.slow
 @needs_chromium
-def test_the_query_page_runs_a_query_in_chromium(server: Server, tmp_path: Path) -> None:
+def test_the_query_page_runs_a_query_in_chromium(server: Server, sample_store: Path, tmp_path: Path) -> None:
     assert CHROMIUM and CHROMEDRIVER, "CI must install chromium and chromium-driver (.ci/run)"
     from selenium import webdriver
     from selenium.webdriver.chrome.service import Service
@@ -462,8 +480,9 @@ def test_the_query_page_runs_a_query_in_chromium(server: Server, tmp_path: Path)
         header = [th.text for th in driver.find_elements(By.CSS_SELECTOR, ".yasr table thead th") if th.text]
         rows = [[td.text for td in tr.find_elements(By.CSS_SELECTOR, "td")][1:]  # column 0: the row number
                 for tr in driver.find_elements(By.CSS_SELECTOR, ".yasr table tbody tr")]
-        assert header == ["adviser", "advised"]
-        assert rows[:2] == KUDLOW_ROWS
+        expected = cli_rows(sample_store, ADVISES)
+        assert len(expected) <= 51, "more rows than YASR's first page: compare the first 50"
+        assert [header, *rows] == expected
         errors = [e for e in driver.get_log("browser") if e["level"] == "SEVERE"]
         assert errors == []  # no script error, nothing blocked by the page's policy, no outside request
         shot = tmp_path / "serve-page.png"
