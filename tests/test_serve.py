@@ -466,7 +466,7 @@ def test_the_query_page_runs_a_query_in_chromium(server: Server, sample_store: P
     options.binary_location = CHROMIUM
     for argument in ["--headless", "--no-sandbox", "--disable-gpu", "--disable-background-networking",
                      "--disable-component-update", "--disable-sync", "--no-first-run",
-                     f"--user-data-dir={tempfile.mkdtemp(dir=tmp_path)}", "--window-size=1280,800"]:
+                     f"--user-data-dir={tempfile.mkdtemp(dir=tmp_path)}", "--window-size=1280,1000"]:
         options.add_argument(argument)
     driver = webdriver.Chrome(service=Service(CHROMEDRIVER), options=options)
     try:

@@ -18,6 +18,7 @@ import json
 from collections.abc import Iterable
 from dataclasses import dataclass
 from importlib import resources
+from pathlib import Path
 
 from werkzeug.datastructures import MultiDict
 from werkzeug.exceptions import HTTPException
@@ -107,7 +108,8 @@ class App:
         self._files = {name: (kind, _page_file(name)) for name, kind in PAGE_FILES.items()}
         listed = [{"name": e.name, "title": e.title, "query": e.query} for e in examples()]
         page = _page_file("index.html").decode("utf-8")
-        self._index = page.replace("{{store}}", _html(store_name)).encode("utf-8")
+        page = page.replace("{{store_name}}", _html(Path(store_name).name)).replace("{{store}}", _html(store_name))
+        self._index = page.encode("utf-8")
         self._examples = json.dumps(listed, ensure_ascii=False).encode("utf-8")
 
     def __call__(self, environ: dict, start_response):  # type: ignore[no-untyped-def]
