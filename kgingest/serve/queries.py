@@ -2,8 +2,8 @@
 
 Why a snapshot: ``ingest`` holds the store's exclusive lock for its whole run, and opening
 the store read-only while it is written is undefined behaviour in Oxigraph; so ``serve``
-copies the store under the shared lock (:func:`copy_store`: milliseconds), releases the
-lock at once, and serves the copy. When the store has changed and no writer
+copies the store under the shared lock (:func:`copy_store`), releases the lock at once,
+and serves the copy. When the store has changed and no writer
 holds it, the next copy is taken and the workers move to it.
 """
 from __future__ import annotations
@@ -179,7 +179,6 @@ def copy_store(source: Path, target: Path) -> None:
                 except OSError:
                     pass
             shutil.copy2(entry.path, target / entry.name)
-        ox.Store.read_only(str(target))  # fails now, not in the workers, when the copy is unreadable
     except OSError as err:
         shutil.rmtree(target, ignore_errors=True)
         raise OSError(f"cannot read the store {source}: {err}") from None
@@ -206,6 +205,11 @@ class Snapshots:
             copy_store(self.store, target)
         finally:
             lock.release()
+        try:
+            ox.Store.read_only(str(target))  # fails here, not in the workers, when the copy is unreadable
+        except OSError as err:
+            shutil.rmtree(target, ignore_errors=True)
+            raise OSError(f"cannot read the store {self.store}: {err}") from None
         self.taken += 1
         self.source = before
         self.when = time.time()
