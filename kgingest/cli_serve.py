@@ -7,8 +7,6 @@ import sys
 
 import click
 
-from .store import DEFAULT_STORE, is_remote
-
 
 def _interrupt(signum: int, frame: object) -> None:
     raise KeyboardInterrupt
@@ -36,6 +34,7 @@ def serve_command(target: str | None, bind: str, timeout: float, max_result_byte
     answers from a snapshot and moves to a new one when the ingest has finished.
     """
     from .serve import Limits, serve
+    from .store import DEFAULT_STORE, is_remote
 
     target = target or DEFAULT_STORE
     if is_remote(target):

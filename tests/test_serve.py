@@ -202,6 +202,15 @@ def test_the_sample_answers_who_advises_whom(server: Server, sample_store: Path)
     assert '"Larry Kudlow"\t"Donald Trump"' in lines and '"Larry Kudlow"\t"White House"' in lines
 
 
+@pytest.mark.parametrize("name", ["kgingest.serve", "kgingest.serve.app", "kgingest.serve.worker"])
+def test_docstring_examples(name: str) -> None:
+    import doctest
+    import importlib
+
+    result = doctest.testmod(importlib.import_module(name))
+    assert (result.failed, result.attempted > 0) == (0, True)
+
+
 def test_the_page_examples_are_the_readme_queries() -> None:
     assert [e.query for e in examples()] == readme_queries()
     assert [e.title for e in examples()] == ["Who advises whom", "Critics and their sentences",
