@@ -171,6 +171,12 @@ def _clean(span: Span, onto: Ontology) -> Span | None:
         end -= 1
     if start >= end:
         return None
+    modifiers = onto.words("roleModifier")
+    if end < len(doc) and doc[end].lower_ in roles and span.label_ in {"ORG", "PERSON", "NORP"}:
+        while end > start and doc[end - 1].text in modifiers:
+            end -= 1    # "APC National" + "Chairman", "Union Home" + "Minister": words of the title
+    if start >= end:
+        return None
     legal = lexicon(onto).legal_forms
     commas = [t.i for t in doc[start:end] if t.text == "," and not (
         t.i + 1 < len(doc) and doc[t.i + 1].text.rstrip(".") in legal)]     # "Co., Ltd." is one name

@@ -158,3 +158,10 @@ def test_honorific_of_another_culture_is_no_part_of_the_name(extract_one):
 def test_head_noun_types_a_name_with_of(extract_one):
     found = entities(extract_one, "The Council of Economic Advisers met on Monday.")
     assert found["Council of Economic Advisers"][0] == "Organization"
+
+
+def test_title_words_after_a_name_are_no_part_of_it(extract_one):
+    found = entities(extract_one, "The Progressive Farmers Congress (PFC) met. PFC National Chairman Bako Idrisu spoke.")
+    assert found["Progressive Farmers Congress"] == ("PoliticalParty", {"PFC"})
+    assert found["Bako Idrisu"][0] == "Person"
+    assert "PFC National" not in found
