@@ -13,6 +13,7 @@ from ..document import context
 from ..guards import former
 from ..registry import proposers
 from ...entities import PARTY_TAG
+from ..guards import former
 from ..roles import membership
 
 
