@@ -10,7 +10,6 @@ from ...entities import Entities
 from ..candidate import Candidate
 from ..context import Context
 from ..document import context
-from ..guards import former
 from ..registry import proposers
 from ...entities import PARTY_TAG
 from ..guards import former
