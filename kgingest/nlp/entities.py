@@ -466,7 +466,10 @@ PARTY_TAG = re.compile(r"\((?P<tag>[A-Z])\s?[-\u2013]\s?[A-Z][A-Za-z.]*(?: [A-Z]
 def mentions(doc: Doc, onto: Ontology) -> list[tuple[Mention, str, str | None]]:
     """Cleaned, classified mentions: (mention, class, canonical name or GUESS)."""
     lex = lexicon(onto)
-    out = []
+    out: list[tuple[Mention, str, str | None]] = []
+    cls: str | None
+    canon: str | None
+    span: Span | None
     pos = token_strings(doc).pos
     longs = _acronym_long_names(doc)
     covered = {i for a, b in longs for i in range(a, b + (4 if _acronym_inside(doc, b, lex.suffixes) else 2))}
@@ -968,6 +971,7 @@ def _merge_bracketed_acronyms(doc: Doc, order: list[Entity]) -> None:
     does 'NAME (a.k.a. OTHER)' for any other name, and an acronym alone that spells the
     initials of exactly one organisation of the document ('AfDB' of 'African Development Bank')."""
     ends = {m.end: (e, m) for e in order for m in e.mentions}
+    long: Entity | None
     for e in list(order):
         if not e.mentions:
             continue
