@@ -158,3 +158,24 @@ def test_honorific_of_another_culture_is_no_part_of_the_name(extract_one):
 def test_head_noun_types_a_name_with_of(extract_one):
     found = entities(extract_one, "The Council of Economic Advisers met on Monday.")
     assert found["Council of Economic Advisers"][0] == "Organization"
+
+
+def test_title_words_after_a_name_are_no_part_of_it(extract_one):
+    found = entities(extract_one, "The Progressive Farmers Congress (PFC) met. PFC National Chairman Bako Idrisu spoke.")
+    assert found["Progressive Farmers Congress"] == ("PoliticalParty", {"PFC"})
+    assert found["Bako Idrisu"][0] == "Person"
+    assert "PFC National" not in found
+
+
+def test_capital_is_a_place_where_people_go_and_a_country_where_it_acts(extract_one):
+    found = entities(extract_one, "The minister's tour will take her to Quito later this week. Kofi Mensah, who works "
+                                  "from Helsinki, joined. Beijing said it would respond.")
+    assert found["Quito"][0] == "Place"
+    assert found["Helsinki"][0] == "Place"
+    assert found["China"] == ("Country", {"Beijing"})
+
+
+def test_districts_and_states_are_places(extract_one):
+    found = entities(extract_one, "Ama Owusu, the MP for Croydon North, visited Lagos State and the Northern Territory.")
+    assert found["Croydon North"][0] == "Place"
+    assert found["Lagos State"][0] == "Place"

@@ -14,6 +14,7 @@ import click
 from .. import __version__
 from .evaluate import eval_command
 from .extract import extract
+from .serve import serve_command
 from .show import show
 from .store import delete_command, ingest_command, query_command
 from .validate import validate
@@ -32,3 +33,4 @@ main.add_command(query_command)
 main.add_command(validate)
 main.add_command(eval_command)
 main.add_command(show)
+main.add_command(serve_command)

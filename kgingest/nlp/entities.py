@@ -171,6 +171,12 @@ def _clean(span: Span, onto: Ontology) -> Span | None:
         end -= 1
     if start >= end:
         return None
+    modifiers = onto.words("roleModifier")
+    if end < len(doc) and doc[end].lower_ in roles and span.label_ in {"ORG", "PERSON", "NORP"}:
+        while end > start and doc[end - 1].text in modifiers:
+            end -= 1    # "APC National" + "Chairman", "Union Home" + "Minister": words of the title
+    if start >= end:
+        return None
     legal = lexicon(onto).legal_forms
     commas = [t.i for t in doc[start:end] if t.text == "," and not (
         t.i + 1 < len(doc) and doc[t.i + 1].text.rstrip(".") in legal)]     # "Co., Ltd." is one name
@@ -299,6 +305,13 @@ def classify(span: Span, label: str, onto: Ontology, lex: Lexicon) -> tuple[str 
         return None, None
     if n in lex.places and (label != "PERSON" or len(span) == 1):
         return "Place", None
+    words = text.split()
+    compass = onto.words("compassWord")
+    k = len(words)
+    while k > 1 and words[k - 1] in compass:
+        k -= 1
+    if k < len(words) and normalize(" ".join(words[:k])) in lex.places:
+        return "Place", None    # "Croydon North", "Glasgow South West": a constituency or district
     cue = _name_cue(span, onto)
     if label == "PERSON":
         if cue in {"Company", "GovernmentAgency", "Legislature", "MediaOrganization", "PoliticalParty"} and len(span) > 1:
@@ -320,13 +333,22 @@ def classify(span: Span, label: str, onto: Ontology, lex: Lexicon) -> tuple[str 
 CAPITAL = "capital"          # a capital city: the country where it acts, else a place
 GUESS = "?"                  # canonical-name slot of a class guessed from spaCy's label alone
 PLACE_PREPS = {"in", "at", "near", "outside", "around", "across", "via", "through"}
+MOTION_PREPS = {"to", "from", "into"}
+MOTION_VERBS = {"take", "travel", "fly", "go", "come", "return", "move", "head", "relocate", "work", "operate",
+                "commute", "arrive", "drive", "sail", "transfer", "trip", "visit"}    # not "answers to Beijing"
 
 
 def _acts(span: Span) -> bool:
     """'Washington said', 'accused Washington of', "Washington's move" vs 'in Washington'."""
     root = span.root
+    while root.dep_ == "conj" and root.head.i != root.i:
+        root = root.head        # "to Quito and Lima": the first conjunct's role
+    if root.dep_ == "poss" and root.head.pos_ == "PROPN":
+        return False            # "Berlin's Spree Valley Ventures": where the firm is
     if root.dep_ in {"nsubj", "nsubjpass", "poss", "dobj", "agent", "conj", "ROOT"}:
         return True
+    if root.dep_ == "pobj" and root.head.lower_ in MOTION_PREPS and root.head.head.lemma_.lower() in MOTION_VERBS:
+        return False            # "take him to Quito", "works from Helsinki"; not "pressure from Washington"
     return root.dep_ == "pobj" and root.head.lower_ not in PLACE_PREPS
 
 
@@ -444,7 +466,10 @@ PARTY_TAG = re.compile(r"\((?P<tag>[A-Z])\s?[-\u2013]\s?[A-Z][A-Za-z.]*(?: [A-Z]
 def mentions(doc: Doc, onto: Ontology) -> list[tuple[Mention, str, str | None]]:
     """Cleaned, classified mentions: (mention, class, canonical name or GUESS)."""
     lex = lexicon(onto)
-    out = []
+    out: list[tuple[Mention, str, str | None]] = []
+    cls: str | None
+    canon: str | None
+    span: Span | None
     pos = token_strings(doc).pos
     longs = _acronym_long_names(doc)
     covered = {i for a, b in longs for i in range(a, b + (4 if _acronym_inside(doc, b, lex.suffixes) else 2))}
@@ -921,8 +946,8 @@ def _abbreviates(short: str, long: str, onto: Ontology, long_cls: str = "", shor
 
 def _short_form_of(core: str, cls: str, order: list[Entity], onto: Ontology) -> Entity | None:
     """The one longer organisation that this name abbreviates."""
-    hits = [e for e in order if e.cls not in {"Person", "Country", "Place"}
-            and _abbreviates(core, e.label, onto, e.cls, cls)]
+    hits = [e for e in order if (e.cls not in {"Person", "Country", "Place"} or cls == e.cls == "Place")
+            and _abbreviates(core, e.label, onto, e.cls, cls)]     # "Rivers" of "Rivers State" too
     known = [e for e in hits if e.canonical is not None]
     return hits[0] if len(hits) == 1 else known[0] if len(known) == 1 else None
 
@@ -946,6 +971,7 @@ def _merge_bracketed_acronyms(doc: Doc, order: list[Entity]) -> None:
     does 'NAME (a.k.a. OTHER)' for any other name, and an acronym alone that spells the
     initials of exactly one organisation of the document ('AfDB' of 'African Development Bank')."""
     ends = {m.end: (e, m) for e in order for m in e.mentions}
+    long: Entity | None
     for e in list(order):
         if not e.mentions:
             continue

@@ -7,7 +7,7 @@ Layers, bottom to top (a module may import its own layer and the ones below, nev
   2  nlp, store                               the spaCy side; where graphs go
   3  rdf (emit, outfile)                      entities and relations -> triples -> files
   4  pipeline, progress, ingest               documents through the stages, into a store
-  5  tools, plugins                           validate, evaluate, show; the rdflib parser
+  5  tools, plugins, serve                    validate, evaluate, show; the rdflib parser; the SPARQL endpoint
   6  cli                                      the command line
 
 The import graph is read with ``ast`` from the sources (imports inside functions count for
@@ -35,7 +35,7 @@ LAYERS: dict[str, int] = {
     "kgingest.nlp": 2, "kgingest.store": 2,
     "kgingest.rdf.emit": 3, "kgingest.rdf.outfile": 3,
     "kgingest.pipeline": 4, "kgingest.progress": 4, "kgingest.ingest": 4,
-    "kgingest.tools": 5, "kgingest.plugins": 5,
+    "kgingest.tools": 5, "kgingest.plugins": 5, "kgingest.serve": 5,
     "kgingest.cli": 6,
 }
 
