@@ -26,6 +26,7 @@ from typing import Collection, Iterator
 from spacy.tokens import Doc, Span, Token
 
 from .entities import PARTY_TAG, Entities, Entity, lexicon
+from .learned.propose import propose
 from .nlp import TokenStrings, sentences, text as doc_text, token_strings
 from .ontology import Ontology, Trigger, per_ontology
 
@@ -877,7 +878,15 @@ def group_rules(ctx: Context, sent: Span) -> Iterator[Candidate]:
                 yield Candidate(ent, member, party, tok, "party-tag", 0.85, phrase=True)
 
 
-RULES = (role_rules, verb_rules, event_rules, judgement_rules, location_rules, group_rules)
+def learned_rules(ctx: Context, sent: Span) -> Iterator[Candidate]:
+    """The learned proposer (``kgingest.learned``): pairs its model believes, anchored at the
+    highest word of their dependency path so the guards read the clause from there."""
+    for s, prop, o, anchor, confidence in propose(ctx.doc, ctx.ents, ctx.onto, sent):
+        yield Candidate(s, prop, o, anchor, LEARNED, round(confidence, 3))
+
+
+LEARNED = "learned"
+RULES = (role_rules, verb_rules, event_rules, judgement_rules, location_rules, group_rules, learned_rules)
 
 
 def find(doc: Doc, entities: Entities, onto: Ontology) -> list[Relation]:
@@ -885,6 +894,7 @@ def find(doc: Doc, entities: Entities, onto: Ontology) -> list[Relation]:
     ctx = Context(doc, entities, onto, triggers(onto))
     out: dict[tuple, Relation] = {}
     denied: set[tuple[int, str, int]] = set()
+    ruled: set[tuple[int, int, int]] = set()     # pairs a hand-written rule spoke about, per sentence
     for sent in ctx.sents:
         for rule in RULES:
             for c in rule(ctx, sent):
@@ -894,6 +904,11 @@ def find(doc: Doc, entities: Entities, onto: Ontology) -> list[Relation]:
                 prop = next((p for p in props if p in onto.properties and onto.allows(p, c.subject.cls, c.object.cls)), None)
                 if prop is None:
                     continue
+                pair = (id(c.subject), id(c.object), sent.start)
+                if c.rule != LEARNED:
+                    ruled.update({pair, (pair[1], pair[0], pair[2])})
+                elif pair in ruled:
+                    continue        # the rules' reading of this pair stands, whatever it was
                 why = blocked(c.anchor, ctx, phrase=c.phrase)
                 if why in {"negated", "denied"}:
                     # "Haddad has not joined the company and does not advise it" outweighs a
