@@ -895,6 +895,7 @@ def find(doc: Doc, entities: Entities, onto: Ontology) -> list[Relation]:
     out: dict[tuple, Relation] = {}
     denied: set[tuple[int, str, int]] = set()
     ruled: set[tuple[int, int, int]] = set()     # pairs a hand-written rule spoke about, per sentence
+    taken: set[tuple[int, str, str, int]] = set()   # (entity, property, side, sentence) a rule filled
     for sent in ctx.sents:
         for rule in RULES:
             for c in rule(ctx, sent):
@@ -907,8 +908,14 @@ def find(doc: Doc, entities: Entities, onto: Ontology) -> list[Relation]:
                 pair = (id(c.subject), id(c.object), sent.start)
                 if c.rule != LEARNED:
                     ruled.update({pair, (pair[1], pair[0], pair[2])})
-                elif pair in ruled:
-                    continue        # the rules' reading of this pair stands, whatever it was
+                    if not onto.properties[prop].symmetric:
+                        taken.update({(pair[0], prop, "s", sent.start), (pair[1], prop, "o", sent.start)})
+                elif pair in ruled or (pair[0], prop, "s", sent.start) in taken \
+                        or (pair[1], prop, "o", sent.start) in taken:
+                    # the rules' reading of this pair stands, whatever it was; and where a rule
+                    # gave the subject its object in this sentence ("the Oslo-based X"), the
+                    # model does not add a second one ("Y ..., the Oslo-based X")
+                    continue
                 why = blocked(c.anchor, ctx, phrase=c.phrase)
                 if why in {"negated", "denied"}:
                     # "Haddad has not joined the company and does not advise it" outweighs a

@@ -77,12 +77,20 @@ def features(doc: Doc, pair: Pair, onto: Ontology) -> list[str]:
                          pair.object.cls, lexicon(onto), pair.between)
 
 
-def anchor(doc: Doc, pair: Pair) -> Token | None:
-    """The highest token on the dependency path between the two names (None across sentences)."""
+def anchor(doc: Doc, pair: Pair, former: frozenset[str] = frozenset()) -> Token | None:
+    """The highest token on the dependency path between the two names; None across
+    sentences, or when a word of the path is marked as past ("a former director of X"):
+    the guards read the clause above the anchor, this is the phrase below it."""
     arr = doc_arrays(doc)
     s, o = head_of(arr, *pair.subject_span), head_of(arr, *pair.object_span)
-    _, top, _ = path(arr, s, o)
-    return doc[top] if top >= 0 else None
+    up, top, down = path(arr, s, o)
+    if top < 0:
+        return None
+    if former:
+        for i in (*up[1:], top, *down[:-1]):
+            if any(c.lower_ in former or c.lower_.rstrip("-") in former for c in doc[i].children if c.i < i):
+                return None
+    return doc[top]
 
 
 def propose(doc: Doc, entities: Entities, onto: Ontology, sent: Span,
@@ -90,6 +98,7 @@ def propose(doc: Doc, entities: Entities, onto: Ontology, sent: Span,
     """(subject, property, object, anchor token, probability) for every pair of the sentence
     whose most probable class is a property the two classes admit, at or above its threshold."""
     m = model or bundled()
+    former = onto.words("formerWord")
     for pair in pairs(doc, entities, onto, sent):
         allowed = [p for p in pair.props if p in m.thresholds]
         if not allowed:
@@ -98,6 +107,6 @@ def propose(doc: Doc, entities: Entities, onto: Ontology, sent: Span,
         best = max(allowed, key=lambda p: (scores[p], p))
         if scores[best] < m.thresholds[best] or scores[best] < scores[NONE]:
             continue
-        top = anchor(doc, pair)
+        top = anchor(doc, pair, former)
         if top is not None:
             yield pair.subject, best, pair.object, top, scores[best]
