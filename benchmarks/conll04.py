@@ -26,7 +26,7 @@ from pathlib import Path
 ROOT = Path(__file__).resolve().parents[1]
 sys.path.insert(0, str(ROOT))
 
-from kgingest.entities import Entity  # noqa: E402
+from kgingest.nlp.entities import Entity  # noqa: E402
 from kgingest.pipeline import Extractor  # noqa: E402
 from kgingest.sources import Document  # noqa: E402
 

@@ -16,8 +16,8 @@ from . import __version__
 from .nlp import DEFAULT_MODEL, ModelError
 from .options import reading_options
 from .outfile import FORMATS, write_bytes
+from .isolation import DocumentError, one_line
 from .sources import InputError, scan
-
 
 
 def fail(message: str) -> None:
@@ -40,12 +40,13 @@ def main() -> None:
 @click.option("--json", "as_json", is_flag=True, help="End with a JSON summary line on stderr (even with --quiet).")
 def extract(inputs: tuple[str, ...], output: str, fmt: str, model: str, ontology_paths: tuple[str, ...],
             input_format: str | None, globs: tuple[str, ...], workers: int, batch_size: int, max_chars: int,
-            quiet: bool, as_json: bool) -> None:
+            debug: bool, quiet: bool, as_json: bool) -> None:
     """Extract entities and relations from INPUTS as RDF.
 
     INPUTS are files (.txt, .html/.htm, .jsonl/.ndjson), folders (read recursively) or -
     for stdin. N-Quads and N-Triples are written as documents finish; every output file
-    appears whole or not at all. Set SOURCE_DATE_EPOCH to fix the run's timestamp.
+    appears whole or not at all. A document that fails gets one line on stderr and the
+    others are still written (exit 1). Set SOURCE_DATE_EPOCH to fix the run's timestamp.
     """
     import json
 
@@ -73,9 +74,11 @@ def extract(inputs: tuple[str, ...], output: str, fmt: str, model: str, ontology
                 if isinstance(result, Rendered):
                     writer.write(result)
                     for note in () if quiet else result.notes:
-                        status.message(f"kgingest: note: {note}")
+                        status.message(f"kgingest: note: {one_line(note)}")
                 else:
-                    status.message(f"kgingest: {result}")
+                    status.message(f"kgingest: {one_line(str(result))}")
+                    if debug and isinstance(result, DocumentError) and result.trace:
+                        status.message(result.trace.rstrip("\n"))
                 status.update(tally)
     except (WorkerError, OSError) as e:
         status.close()
@@ -209,8 +212,8 @@ def show(inputs: tuple[str, ...], output: str, target: str | None, doc: str | No
     except ModelError as e:
         fail(str(e))
         sys.exit(2)
-    except (OSError, SyntaxError, ValueError) as e:  # PictureError and InputError are ValueErrors
-        fail(str(e))
+    except (OSError, SyntaxError, ValueError, DocumentError) as e:  # PictureError, InputError: ValueErrors
+        fail(one_line(str(e)))
         sys.exit(1)
     write_bytes(output, data)
     click.echo(f"{output}: {len(picture.nodes)} entities, {len(picture.edges)} relations", err=True)

@@ -16,6 +16,7 @@ from typing import Any, TextIO
 import click
 
 from .ingest import Summary
+from .isolation import one_line
 from .options import reading_options
 from .query_format import FORMATS, display_prefixes, write_results
 from .sources import scan
@@ -57,21 +58,25 @@ def _open(target: str | None, query_endpoint: str | None, update_endpoint: str |
         sys.exit(1)
 
 
-def _reporter(quiet: bool) -> Callable[[str, str, str], None]:
-    """Per-document lines on stderr: ``added     path (700 triples)``, ``failed    path: why``."""
+def _reporter(quiet: bool, debug: bool = False) -> Callable[[str, str, str], None]:
+    """Per-document lines on stderr: ``added     path (700 triples)``, ``failed    path: why``;
+    names and reasons with control characters escaped; tracebacks only with ``debug``."""
 
     def report(action: str, document: str, detail: str) -> None:
-        if action == "failed":
-            click.echo(f"failed    {document}: {detail}", err=True)
+        if action == "traceback":
+            if debug:
+                click.echo(detail.rstrip("\n"), err=True)
+        elif action == "failed":
+            click.echo(f"failed    {one_line(document)}: {one_line(detail)}", err=True)
         elif not quiet:
-            click.echo(f"{action:<9} {document}" + (f" ({detail})" if detail else ""), err=True)
+            click.echo(f"{action:<9} {one_line(document)}" + (f" ({one_line(detail)})" if detail else ""), err=True)
     return report
 
 
 def _finish(summary: Summary, as_json: bool) -> None:
     """The one summary line (or JSON object) every run ends with, and the exit code."""
     if summary.stopped:
-        _fail(f"stopped: {summary.stopped}")
+        _fail(f"stopped: {one_line(summary.stopped)}")
     click.echo(json.dumps(summary.as_dict()) if as_json else summary.line())
     sys.exit(1 if summary.failed or summary.stopped else 0)
 
@@ -102,7 +107,7 @@ def _setup_logging() -> None:
 def ingest_command(inputs: tuple[str, ...], target: str | None, query_endpoint: str | None,
                    update_endpoint: str | None, gsp_endpoint: str | None, force: bool, as_json: bool,
                    quiet: bool, model: str | None, ontology_paths: tuple[str, ...], input_format: str | None,
-                   globs: tuple[str, ...], workers: int, batch_size: int, max_chars: int) -> None:
+                   globs: tuple[str, ...], workers: int, batch_size: int, max_chars: int, debug: bool) -> None:
     """Extract INPUTS and store each document's graph; unchanged documents are skipped.
 
     INPUTS are files (.txt, .html/.htm, .jsonl/.ndjson), folders (read recursively) or -
@@ -125,7 +130,7 @@ def ingest_command(inputs: tuple[str, ...], target: str | None, query_endpoint: 
             sys.exit(2)
         try:
             items = scan(inputs, input_format=input_format, globs=globs, max_chars=max_chars)
-            summary = ingest(items, sink, extractor, force=force, report=_reporter(quiet), workers=workers,
+            summary = ingest(items, sink, extractor, force=force, report=_reporter(quiet, debug), workers=workers,
                              batch_size=batch_size)
         except (OSError, ValueError) as err:  # reading the stored keys failed: nothing was written
             summary = Summary(stopped=str(err))

@@ -21,10 +21,10 @@ from rdflib.namespace import DCTERMS, PROV
 from spacy.tokens import Doc, Span
 
 from . import __version__
-from .entities import Entities, normalize
+from .nlp.entities import Entities, normalize
 from .nlp import sentences, text as doc_text
 from .ontology import KG, Ontology
-from .relations import Relation
+from .nlp.relations import Relation
 from .sources import Document
 
 BASE = "https://w3id.org/kgingest/"

@@ -14,11 +14,13 @@ from collections.abc import Callable, Iterable, Iterator
 from dataclasses import asdict, dataclass, field
 from pathlib import Path
 
+from .isolation import DocumentError, isolate
 from .pipeline import DEFAULT_BATCH_SIZE, Extractor, Rendered, WorkerError, run
 from .sources import Document, InputError, RawDocument
 from .store import Sink
 
-Report = Callable[[str, str, str], None]  # (action, document, detail)
+# (action, document, detail); action "traceback" carries a DocumentError's traceback (for --debug)
+Report = Callable[[str, str, str], None]
 
 
 @dataclass
@@ -59,13 +61,16 @@ def _quiet(action: str, document: str, detail: str) -> None:
     """The default report: say nothing."""
 
 
-def _split(error: Exception) -> tuple[str, str]:
-    """(input, reason) of an InputError or ExtractionError, whose messages start with the input."""
+def _split(error: InputError | DocumentError) -> tuple[str, str]:
+    """(input, reason) of an InputError, whose message starts with the input, or a DocumentError."""
+    if isinstance(error, DocumentError):
+        return error.name, f"{error.stage} failed ({error.kind}: {error.reason})"
     name, _, reason = str(error).partition(": ")
     return name, reason or name
 
 
-def ingest(items: Iterable[RawDocument | Document | InputError], sink: Sink, extractor: Extractor, *,
+def ingest(items: Iterable[RawDocument | Document | InputError | DocumentError], sink: Sink,
+           extractor: Extractor, *,
            force: bool = False, report: Report = _quiet, workers: int = 1,
            batch_size: int = DEFAULT_BATCH_SIZE) -> Summary:
     """Write the graph of every new or changed document; skip the unchanged ones.
@@ -73,8 +78,9 @@ def ingest(items: Iterable[RawDocument | Document | InputError], sink: Sink, ext
     Inputs come from :func:`kgingest.sources.scan` (or are Documents); only those whose
     content key differs from the stored one reach the NLP, through :func:`kgingest.pipeline.run`
     (``workers`` processes). ``force`` re-extracts and rewrites everything. A document that
-    cannot be read, extracted or written is counted and reported, and the run goes on; it
-    is picked up again next time, because its stored key (if any) is still the old one.
+    cannot be read, extracted or written, for whatever reason (each step of a document runs
+    inside :func:`kgingest.isolation.isolate`), is counted and reported, and the run goes on;
+    it is picked up again next time, because its stored key (if any) is still the old one.
     Refused credentials, an unreachable server or a dead worker stop the run at once
     (everything after would fail the same way): ``Summary.stopped`` says why.
     """
@@ -82,38 +88,48 @@ def ingest(items: Iterable[RawDocument | Document | InputError], sink: Sink, ext
     summary = Summary()
     stored = sink.content_keys()
 
-    def fail(name: str, error: str) -> None:
+    def fail(name: str, error: str, trace: str = "") -> None:
         summary.fail(name, error)
         report("failed", name, error)
+        if trace:
+            report("traceback", name, trace)
 
-    def changed() -> Iterator[Document | InputError]:
+    def unchanged(item: RawDocument | Document) -> Document | None:
+        """The document, parsed; None when its stored graph is still right."""
+        document = item.parse(extractor.max_chars) if isinstance(item, RawDocument) else item
+        if not force and stored.get(extractor.document_iri(document)) == extractor.content_key(document):
+            return None
+        return document
+
+    def changed() -> Iterator[Document | InputError | DocumentError]:
         for item in items:
-            if isinstance(item, RawDocument):
-                try:
-                    item = item.parse(extractor.max_chars)
-                except InputError as err:
-                    item = err
-            if isinstance(item, InputError):
+            if isinstance(item, (InputError, DocumentError)):
                 yield item  # run() passes it through, in order
-            elif not force and stored.get(extractor.document_iri(item)) == extractor.content_key(item):
+                continue
+            document = isolate(item.name, "reading", lambda: unchanged(item))
+            if document is None:
                 summary.unchanged += 1
                 report("unchanged", item.name, "")
             else:
-                yield item
+                yield document
 
     try:
         for result in run(extractor, changed(), workers=workers, batch_size=batch_size):
             if not isinstance(result, Rendered):
-                fail(*_split(result))
+                fail(*_split(result), trace=getattr(result, "trace", ""))
                 continue
             try:
-                count = sink.replace_ntriples(result.iri, result.ntriples)
+                count = isolate(result.name, "storing", lambda: sink.replace_ntriples(result.iri, result.ntriples),
+                                passthrough=(OSError, ValueError))
             except (PermissionError, ConnectionError) as err:
                 fail(result.name, str(err))
                 summary.stopped = str(err)
                 break
             except (OSError, ValueError) as err:
                 fail(result.name, str(err))
+                continue
+            if not isinstance(count, int):
+                fail(*_split(count), trace=getattr(count, "trace", ""))
                 continue
             action = "replaced" if result.iri in stored else "added"
             setattr(summary, action, getattr(summary, action) + 1)

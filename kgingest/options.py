@@ -5,12 +5,13 @@ from typing import Any, Callable
 
 import click
 
+from .isolation import DEBUG_ENV
 from .pipeline import DEFAULT_BATCH_SIZE
 from .sources import DEFAULT_MAX_CHARS, INPUT_FORMATS
 
 
 def reading_options(command: Callable[..., Any]) -> Callable[..., Any]:
-    """How inputs are read and extracted: shared by `extract` and `ingest`."""
+    """How inputs are read and extracted, and how failures are shown: shared by `extract` and `ingest`."""
     options = [
         click.option("--ontology", "ontology_paths", multiple=True, type=click.Path(exists=True),
                      help="Ontology folder or .ttl file(s) instead of the bundled one."),
@@ -24,6 +25,8 @@ def reading_options(command: Callable[..., Any]) -> Callable[..., Any]:
                      help="Documents per nlp.pipe batch and per worker task."),
         click.option("--max-chars", type=click.IntRange(min=1), default=DEFAULT_MAX_CHARS, show_default=True,
                      help="Longest document accepted (spaCy needs about 1 GB per 100,000 characters)."),
+        click.option("--debug", is_flag=True, envvar=DEBUG_ENV,
+                     help="Print the traceback of a document that failed unexpectedly [env: KGINGEST_DEBUG=1]."),
     ]
     for option in reversed(options):
         command = option(command)

@@ -35,7 +35,9 @@ from rdflib import Graph, URIRef
 from spacy.language import Language
 from spacy.tokens import Doc
 
-from . import emit, entities, nlp, ontology, relations
+from . import emit, nlp, ontology
+from .isolation import DocumentError, isolate
+from .nlp import entities, relations
 from .sources import DEFAULT_MAX_CHARS, Document, InputError, RawDocument, check_length
 
 DEFAULT_BATCH_SIZE = 32
@@ -44,10 +46,6 @@ DEFAULT_BATCH_SIZE = 32
 # memory zone, so without them it splits "the" afresh in every document.
 VOCAB_BUDGET = 50_000
 T = TypeVar("T")
-
-
-class ExtractionError(RuntimeError):
-    """A document the stages failed on (a bug, not the input's fault); the message names it."""
 
 
 class WorkerError(RuntimeError):
@@ -91,7 +89,7 @@ class Rendered:
         return "".join(line + tail for line in self.ntriples.split(" .\n") if line)
 
 
-Result = Rendered | InputError | ExtractionError
+Result = Rendered | InputError | DocumentError
 
 
 @dataclass(frozen=True)
@@ -152,53 +150,58 @@ class Extractor:
                         self.nlp.pipe(((d.text, d) for d in chunk), as_tuples=True, batch_size=batch_size)]
             yield from done
 
-    def render(self, items: list[Document | RawDocument | InputError],
+    def render(self, items: list[Document | RawDocument | InputError | DocumentError],
                batch_size: int = DEFAULT_BATCH_SIZE) -> list[Result]:
-        """One chunk of inputs -> one result each, in order; a bad input costs only itself."""
+        """One chunk of inputs -> one result each, in order; a bad input costs only itself.
+
+        Every step of one document runs inside :func:`kgingest.isolation.isolate`: whatever
+        it raises becomes that document's error.
+        """
         results: dict[int, Result] = {}
         todo: list[tuple[int, Document]] = []
         for i, item in enumerate(items):
-            if isinstance(item, InputError):
+            if isinstance(item, (InputError, DocumentError)):
                 results[i] = item
                 continue
-            try:
-                document = item.parse(self.max_chars) if isinstance(item, RawDocument) else item
-                check_length(document.text, document.name, self.max_chars)
-            except InputError as e:
-                results[i] = e
-                continue
-            todo.append((i, document))
+            document = isolate(item.name, "reading", lambda: self._document(item))
+            if isinstance(document, Document):
+                todo.append((i, document))
+            else:
+                results[i] = document
         with self.zone():
             docs = self._parse([d for _, d in todo], batch_size)
             for (i, document), doc in zip(todo, docs):
-                results[i] = doc if isinstance(doc, ExtractionError) else self._render_one(document, doc)
+                results[i] = self._render_one(document, doc) if isinstance(doc, Doc) else doc
         return [results[i] for i in range(len(items))]
 
-    def _parse(self, documents: list[Document], batch_size: int) -> list[Doc | ExtractionError]:
-        """nlp.pipe over the chunk; if it fails, one document at a time to find the culprit."""
-        try:
-            return list(self.nlp.pipe([d.text for d in documents], batch_size=batch_size))
-        except Exception:  # noqa: BLE001 - isolate below which document it was
-            pass
-        docs: list[Doc | ExtractionError] = []
-        for d in documents:
-            try:
-                docs.append(self.nlp(d.text))
-            except Exception as e:  # noqa: BLE001 - one document's failure must not stop the batch
-                docs.append(_failed(d, e))
-        return docs
+    def _document(self, item: Document | RawDocument) -> Document:
+        document = item.parse(self.max_chars) if isinstance(item, RawDocument) else item
+        check_length(document.text, document.name, self.max_chars)
+        return document
 
-    def _render_one(self, document: Document, doc: Doc) -> Rendered | ExtractionError:
-        try:
-            x = self.from_doc(document, doc)
-            lines = emit.ntriples(x.triples)
-        except Exception as e:  # noqa: BLE001 - a bug in a stage costs one document, not the batch
-            return _failed(document, e)
+    def _parse(self, documents: list[Document], batch_size: int) -> list[Doc | InputError | DocumentError]:
+        """nlp.pipe over the chunk; if it fails, one document at a time to find the culprit
+        (the chunk's own error is only that signal: it names no document)."""
+        texts = [d.text for d in documents]
+        docs = isolate("chunk", "extraction", lambda: list(self.nlp.pipe(texts, batch_size=batch_size)))
+        if isinstance(docs, list):
+            return [*docs]
+        return [isolate(d.name, "extraction", lambda: self.nlp(d.text)) for d in documents]
+
+    def _render_one(self, document: Document, doc: Doc) -> Result:
+        done = isolate(document.name, "extraction", lambda: self._triples(document, doc))
+        if not isinstance(done, tuple):
+            return done
+        x, lines = done
         notes: tuple[str, ...] = ()
         if "encoding" in document.meta:
             notes = (f"{document.name}: not UTF-8; read as {document.meta['encoding']}",)
         return Rendered(document.name, x.iri, x.content_key, "".join(lines), len(lines),
                         len(x.entities.items), len(x.relations), notes)
+
+    def _triples(self, document: Document, doc: Doc) -> tuple[Extraction, list[str]]:
+        x = self.from_doc(document, doc)
+        return x, emit.ntriples(x.triples)
 
 
 def prime_labels(pipeline: Language) -> None:
@@ -219,19 +222,15 @@ def prime_labels(pipeline: Language) -> None:
                 ner.add_label(label)
 
 
-def _failed(document: Document, e: Exception) -> ExtractionError:
-    return ExtractionError(f"{document.name}: extraction failed ({type(e).__name__}: {e})")
-
-
 def chunked(items: Iterable[T], size: int) -> Iterator[list[T]]:
     it = iter(items)
     while chunk := list(islice(it, size)):
         yield chunk
 
 
-def run(extractor: Extractor, items: Iterable[Document | RawDocument | InputError], *,
+def run(extractor: Extractor, items: Iterable[Document | RawDocument | InputError | DocumentError], *,
         workers: int = 1, batch_size: int = DEFAULT_BATCH_SIZE) -> Iterator[Result]:
-    """Every input's result, in input order: Rendered, or the InputError/ExtractionError that stopped it.
+    """Every input's result, in input order: Rendered, or the InputError/DocumentError that stopped it.
 
     ``workers`` > 1 runs the extraction in that many processes, each with its own Extractor
     built from ``extractor.settings`` (inherited, not reloaded, where processes fork); the
@@ -252,19 +251,22 @@ def run(extractor: Extractor, items: Iterable[Document | RawDocument | InputErro
         for chunk in chunks:
             window.append((pool.submit(_work, chunk), chunk))
             if len(window) >= 2 * workers:
-                yield from _collect(*window.popleft())
+                yield from _collect(extractor, *window.popleft())
         while window:
-            yield from _collect(*window.popleft())
+            yield from _collect(extractor, *window.popleft())
     finally:
         pool.shutdown(wait=not window, cancel_futures=True)
 
 
-def _collect(future: Future[list[Result]], chunk: list) -> list[Result]:
+def _collect(extractor: Extractor, future: Future[list[Result]], chunk: list) -> list[Result]:
+    """A worker's results for a chunk. If the chunk failed as a whole (its results could not be
+    sent back, say), the parent renders it itself, each document isolated as in a worker."""
+    first = chunk[0].name if chunk and not isinstance(chunk[0], InputError) else "?"
     try:
-        return future.result()
+        results = isolate(first, "extraction", future.result, passthrough=(BrokenProcessPool,))
     except BrokenProcessPool:
-        first = chunk[0].name if chunk and not isinstance(chunk[0], InputError) else "?"
         raise WorkerError(f"a worker process died (out of memory?) in the chunk starting at {first}") from None
+    return results if isinstance(results, list) else extractor.render(chunk)
 
 
 def _context() -> multiprocessing.context.BaseContext:
@@ -286,7 +288,7 @@ def _start_worker(settings: Settings, batch_size: int) -> None:
     gc.freeze()  # the loaded pipeline and ontology are never garbage: stop scanning them
 
 
-def _work(chunk: list[Document | RawDocument | InputError]) -> list[Result]:
+def _work(chunk: list[Document | RawDocument | InputError | DocumentError]) -> list[Result]:
     if _WORKER is None:
         raise RuntimeError("worker process not started")
     extractor, batch_size = _WORKER

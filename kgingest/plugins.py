@@ -5,8 +5,8 @@ Both are thin adapters over the library and are announced through entry points i
 
 * ``spacy_factories``: ``kgingest`` -> :func:`make_kgingest`. After
   ``nlp.add_pipe("kgingest")`` on an English pipeline with ``ner`` and ``parser``, every
-  Doc carries ``doc._.kg_entities`` (:class:`kgingest.entities.Entities`) and
-  ``doc._.kg_relations`` (a list of :class:`kgingest.relations.Relation`), the very objects
+  Doc carries ``doc._.kg_entities`` (:class:`kgingest.nlp.entities.Entities`) and
+  ``doc._.kg_relations`` (a list of :class:`kgingest.nlp.relations.Relation`), the very objects
   the ``kgingest extract`` command turns into RDF. Both read ``doc._.kg`` (:class:`Found`),
   which msgpack carries across processes and into DocBins.
 * ``rdf.plugins.parser``: ``kgingest`` -> :class:`KgIngestParser`. Text in, the triples of
@@ -41,8 +41,8 @@ from . import nlp as kgnlp
 from . import ontology
 
 if TYPE_CHECKING:
-    from .entities import Entities
-    from .relations import Relation
+    from .nlp.entities import Entities
+    from .nlp.relations import Relation
 
 
 @dataclasses.dataclass
@@ -96,8 +96,8 @@ def decode_found(obj: Any, chain=None) -> Any:
     """srsly msgpack decoder for :class:`Found`."""
     if not (isinstance(obj, dict) and obj.get(MSGPACK_KEY) == 1):
         return obj if chain is None else chain(obj)
-    from .entities import Entities, Entity, Mention
-    from .relations import Relation
+    from .nlp.entities import Entities, Entity, Mention
+    from .nlp.relations import Relation
 
     items = [Entity(**{**e, "aliases": set(e["aliases"]), "mentions": [Mention(**m) for m in e["mentions"]]})
              for e in obj["entities"]]
@@ -128,7 +128,8 @@ class KgIngest:
         self.onto = ontology.cached(paths)
 
     def __call__(self, doc: Doc) -> Doc:
-        from . import entities, relations
+        from .nlp import relations
+        from .nlp import entities
 
         found = entities.find(doc, self.onto)
         doc._.kg = Found(found, relations.find(doc, found, self.onto))
@@ -251,14 +252,14 @@ class KgIngestParser(Parser):
 
 def _documents(source: InputSource, doc_id: str | None) -> list:
     """The documents of an input source, read the way the CLI reads them."""
-    from .sources import Document, InputError, decode, read_all
+    from .sources import Document, decode, read_all
 
     name = getattr(getattr(source, "file", None), "name", None)
     if isinstance(source, FileInputSource) and isinstance(name, str) and Path(name).is_file():
         docs = []
         for item in read_all([name]):
-            if isinstance(item, InputError):
-                raise item
+            if not isinstance(item, Document):
+                raise item  # InputError, or DocumentError (a reader that failed)
             docs.append(dataclasses.replace(item, id=doc_id) if doc_id else item)
         return docs
     stream = source.getByteStream()

@@ -475,13 +475,13 @@ def extract_source(inputs: Iterable[str], *, model: str | None = None,
                    ontology_paths: Iterable[str | Path] = ()) -> RdfSource:
     """Articles (text files) extracted in-process into a source to draw from."""
     from .pipeline import Extractor
-    from .sources import InputError, read_all
+    from .sources import Document, read_all
 
     extractor = Extractor(model, ontology_paths) if model else Extractor(ontology_paths=ontology_paths)
     docs = []
     for item in read_all(list(inputs)):
-        if isinstance(item, InputError):
-            raise item
+        if not isinstance(item, Document):
+            raise item  # InputError, or DocumentError (a reader that failed)
         docs.append(item)
     data = Dataset(default_union=True)
     for x in extractor.extract(docs):

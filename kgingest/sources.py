@@ -26,6 +26,8 @@ from dataclasses import dataclass, field
 from pathlib import Path, PurePosixPath
 from typing import BinaryIO, Iterable, Iterator, Sequence
 
+from .isolation import DocumentError, InputError, isolate, isolate_each
+
 INPUT_FORMATS = ("text", "html", "jsonl")
 SUFFIX_FORMATS = {".txt": "text", ".text": "text", ".html": "html", ".htm": "html", ".xhtml": "html",
                   ".jsonl": "jsonl", ".ndjson": "jsonl"}
@@ -40,10 +42,6 @@ HTML_BYTES_PER_CHAR = 20
 _SYMBOL_IN_WORD = re.compile(r"[^\W\d_][\xa1-\xbf\xd7\xf7][^\W\d_]")
 _BINARY_MAGIC = (b"%PDF", b"PK\x03\x04", b"\x89PNG", b"\xff\xd8\xff", b"GIF8", b"\x1f\x8b", b"\x7fELF",
                  b"\xd0\xcf\x11\xe0")
-
-
-class InputError(ValueError):
-    """An input that cannot become a document; the message names the input and the problem."""
 
 
 @dataclass(frozen=True)
@@ -96,7 +94,7 @@ class RawDocument:
             if encoding != "utf-8":
                 meta["encoding"] = encoding
         else:
-            text = self.content.replace("\r\n", "\n")
+            text = _clean_text(self.content, self.name, what="'text' is not text")
         if not text.strip():
             raise InputError(f"{self.name}: empty text")
         check_length(text, self.name, max_chars)
@@ -175,13 +173,13 @@ def _detect(data: bytes) -> str | None:
     return best.encoding if best is not None else None
 
 
-def _clean_text(text: str, name: str) -> str:
+def _clean_text(text: str, name: str, what: str = "binary file, not text") -> str:
     """Unix newlines; text with many control characters is binary that happened to decode."""
     text = text.replace("\r\n", "\n")
     sample = text[:8192]
     controls = sum(1 for ch in sample if ch < " " and ch not in "\n\r\t\f\v")
     if controls > len(sample) // 100:
-        raise InputError(f"{name}: binary file, not text ({controls} control characters)")
+        raise InputError(f"{name}: {what} ({controls} control characters)")
     return text
 
 
@@ -222,38 +220,38 @@ def input_format(path: str, given: str | None = None) -> str:
 
 
 def scan(paths: Iterable[str], *, input_format: str | None = None, globs: Sequence[str] = (),
-         max_chars: int = DEFAULT_MAX_CHARS) -> Iterator[RawDocument | InputError]:
+         max_chars: int = DEFAULT_MAX_CHARS) -> Iterator[RawDocument | InputError | DocumentError]:
     """Every input in order, read but not parsed: files, folders (recursive), ``-`` for stdin.
 
     ``input_format`` (text, html, jsonl) overrides the suffix; ``globs`` choose a folder's files
     (default: the known suffixes); stdin is text unless ``input_format`` says otherwise.
+    A reader that fails in a way nobody foresaw yields a DocumentError and the scan goes on.
     """
     if input_format is not None and input_format not in INPUT_FORMATS:
         raise ValueError(f"unknown input format {input_format!r}; one of {', '.join(INPUT_FORMATS)}")
     for path in paths:
         if path == "-":
-            yield from _stream(sys.stdin.buffer, "<stdin>", input_format or "text", max_chars)
+            yield from isolate_each("<stdin>", "reading",
+                                    _stream(sys.stdin.buffer, "<stdin>", input_format or "text", max_chars))
         elif os.path.isdir(path):
-            for item in walk(path, globs or DEFAULT_GLOBS):
-                if isinstance(item, InputError):
-                    yield item
+            for item in isolate_each(path, "reading", walk(path, globs or DEFAULT_GLOBS)):
+                if isinstance(item, Path):
+                    yield from isolate_each(str(item), "reading", _file(str(item), input_format, max_chars))
                 else:
-                    yield from _file(str(item), input_format, max_chars)
+                    yield item
         else:
-            yield from _file(path, input_format, max_chars)
+            yield from isolate_each(path, "reading", _file(path, input_format, max_chars))
 
 
 def read_all(paths: Iterable[str], *, input_format: str | None = None, globs: Sequence[str] = (),
-             max_chars: int = DEFAULT_MAX_CHARS) -> Iterator[Document | InputError]:
-    """Every input as a Document, or as the InputError that stopped it (the batch goes on)."""
+             max_chars: int = DEFAULT_MAX_CHARS) -> Iterator[Document | InputError | DocumentError]:
+    """Every input as a Document, or as the error that stopped it (the batch goes on)."""
     for item in scan(paths, input_format=input_format, globs=globs, max_chars=max_chars):
-        if isinstance(item, InputError):
+        if isinstance(item, RawDocument):
+            raw = item
+            yield isolate(raw.name, "reading", lambda: raw.parse(max_chars))
+        else:
             yield item
-            continue
-        try:
-            yield item.parse(max_chars)
-        except InputError as e:
-            yield e
 
 
 def read_text(path: str) -> Document:
@@ -370,7 +368,8 @@ def _stream(stream: BinaryIO, name: str, fmt: str, max_chars: int) -> Iterator[R
     yield RawDocument(name=name, id="stdin", content=data, format=fmt)
 
 
-def _jsonl(stream: BinaryIO, name: str, path: str | None, max_chars: int) -> Iterator[RawDocument | InputError]:
+def _jsonl(stream: BinaryIO, name: str, path: str | None,
+           max_chars: int) -> Iterator[RawDocument | InputError | DocumentError]:
     """One document per line; a bad line is an error naming its number, and reading goes on."""
     limit = max_chars * HTML_BYTES_PER_CHAR
     number = 0
@@ -388,10 +387,16 @@ def _jsonl(stream: BinaryIO, name: str, path: str | None, max_chars: int) -> Ite
             continue
         if not line.strip():
             continue
-        try:
-            yield _record(line, where, path)
-        except InputError as e:
-            yield e
+        yield isolate(where, "reading", lambda: _record(line, where, path))
+
+
+def _encodable(text: str) -> bool:
+    """False for a string JSON's ``\\ud800`` escapes made unpaired: no UTF-8, no IRI, no store takes it."""
+    try:
+        text.encode("utf-8")
+    except UnicodeEncodeError:
+        return False
+    return True
 
 
 def _record(line: bytes, where: str, path: str | None) -> RawDocument:
@@ -410,6 +415,10 @@ def _record(line: bytes, where: str, path: str | None) -> RawDocument:
             value = str(value)
         if value is not None and not isinstance(value, str):
             raise InputError(f"{where}: {key!r} must be a string, not {type(value).__name__}")
+        if value and not _encodable(value):
+            at = next(i for i, ch in enumerate(value) if "\ud800" <= ch <= "\udfff")
+            raise InputError(f"{where}: {key!r} holds a lone surrogate ({value[at]!r} at character {at + 1}), "
+                             f"not text")
         fields[key] = value or None
     doc_id = fields["id"] or fields["url"]
     if doc_id is None:

@@ -42,11 +42,12 @@ from sklearn.model_selection import GroupKFold
 ROOT = Path(__file__).resolve().parents[1]
 sys.path.insert(0, str(ROOT))
 
-from kgingest import entities, nlp  # noqa: E402
 from kgingest.evaluate import gold_index, norm as news_norm  # noqa: E402
-from kgingest.learned.model import FORMAT, NONE  # noqa: E402
-from kgingest.learned.propose import features, pairs  # noqa: E402
-from kgingest.nlp import sentences  # noqa: E402
+from kgingest.nlp import entities  # noqa: E402
+from kgingest.nlp.learned.features import doc_arrays  # noqa: E402
+from kgingest.nlp.learned.model import FORMAT, NONE  # noqa: E402
+from kgingest.nlp.learned.propose import features, pairs  # noqa: E402
+from kgingest.nlp.pipeline import remember_text, sentences  # noqa: E402
 from kgingest.pipeline import Extractor  # noqa: E402
 
 SHARED = Path("/work/shared")
@@ -163,13 +164,14 @@ def examples(extractor: Extractor, docs: list[tuple[str, str, dict]]):
     onto = extractor.onto
     texts = ((text, (doc_id, info)) for doc_id, text, info in docs)
     for doc, (doc_id, info) in extractor.nlp.pipe(texts, as_tuples=True, batch_size=64):
-        nlp.remember_text(doc, doc.text)
+        remember_text(doc, doc.text)
         ents = entities.find(doc, onto)
+        arr = doc_arrays(doc)
         for sent in sentences(doc):
-            for pair in pairs(doc, ents, onto, sent):
+            for pair in pairs(ents, onto, sent):
                 y = label(info, pair.subject, pair.object, doc, pair.props)
                 if y is not None:
-                    yield doc_id, features(doc, pair, onto), y, pair.props
+                    yield doc_id, features(arr, pair, onto), y, pair.props
 
 
 def thresholds(proba: np.ndarray, classes: list[str], y: list[str], allowed: list[tuple[str, ...]]) -> dict[str, float]:

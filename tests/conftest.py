@@ -70,8 +70,8 @@ def hand_made_graph(doc_id: str = "hand-made", meeting_confidence: float = 0.8):
     import spacy
 
     from kgingest import emit, ontology
-    from kgingest.entities import Entities, Entity, Mention
-    from kgingest.relations import Relation
+    from kgingest.nlp.entities import Entities, Entity, Mention
+    from kgingest.nlp.relations import Relation
     from kgingest.sources import Document
 
     nlp = spacy.blank("en")

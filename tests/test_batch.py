@@ -18,11 +18,12 @@ from rdflib import Dataset, Graph, Literal
 from rdflib.compare import isomorphic
 from rdflib.namespace import DCTERMS
 
-from conftest import DEV, FIXED_TIME, make_unreadable
-from kgingest import entities
+from conftest import DEV, FIXED_TIME, SAMPLE, make_unreadable
+from kgingest.nlp import entities
 from kgingest.cli import main
 from kgingest.outfile import RdfWriter
-from kgingest.pipeline import ExtractionError, Rendered, WorkerError, run
+from kgingest.isolation import DocumentError
+from kgingest.pipeline import Rendered, WorkerError, run
 from kgingest.progress import Status, Tally
 from kgingest.sources import Document, InputError, RawDocument, scan
 
@@ -190,7 +191,7 @@ def test_a_failing_stage_costs_one_document(extractor, monkeypatch):
     good = docs("dev-afp-geneva-trade-talks")[0]
     bad = Document(id="bad", text="BOOM went the parser.", path="bad.txt")
     results = extractor.render([good, bad, good])
-    assert [type(r) for r in results] == [Rendered, ExtractionError, Rendered]
+    assert [type(r) for r in results] == [Rendered, DocumentError, Rendered]
     assert str(results[1]) == "bad.txt: extraction failed (IndexError: list index out of range)"
     assert results[0] == results[2]
 
@@ -375,3 +376,104 @@ def test_turtle_output_is_the_union_of_the_quads(tmp_path):
     for s, p, o, _ in ds.quads():
         union.add((s, p, o))
     assert isomorphic(ttl, union)
+
+
+# --- faults nobody foresaw: one document's error, the run goes on ------------------------------------
+
+def ingest_cli(*args: str):
+    return CliRunner().invoke(main, ["ingest", *args], env={"SOURCE_DATE_EPOCH": EPOCH}, catch_exceptions=False)
+
+
+@pytest.fixture
+def faulty(tmp_path, monkeypatch):
+    """Good .txt files and a good JSON Lines record beside an .html whose reader raises ImportError
+    (lxml_html_clean missing), records with a lone surrogate in 'id' and in 'text', and a file
+    whose reading raises. Returns (folder, the failure lines expected, without the prefix)."""
+    box = tmp_path / "box"
+    box.mkdir()
+    shutil.copy(SAMPLE, box / SAMPLE.name)
+    (box / "wire.txt").write_text("Atlassian named David Cross as its new CISO. Cross met Ann Lee in Sydney.\n",
+                                  encoding="utf-8")
+    shutil.copy(DATA / "html" / "cirrova-fine.html", box / "cirrova-fine.html")
+    (box / "feed.jsonl").write_text("\n".join([
+        (DATA / "feed.jsonl").read_text(encoding="utf-8").splitlines()[0],
+        '{"id": "surrogate-\\ud800", "text": "Acme Corp hired Ana Ruiz."}',
+        '{"id": "surrogate-text", "text": "Acme Corp hired \\udc00 Ana Ruiz."}']) + "\n", encoding="utf-8")
+    shutil.copy(SAMPLE, box / "raises.txt")
+    real = Path.read_bytes
+
+    def read_bytes(self):
+        if self.name == "raises.txt":
+            raise RuntimeError("reader bug")
+        return real(self)
+
+    def no_cleaner(*args, **kwargs):
+        raise ImportError("lxml.html.clean module is now a separate project lxml_html_clean.")
+
+    monkeypatch.setattr(Path, "read_bytes", read_bytes)
+    monkeypatch.setattr("kgingest.sources.html_text", no_cleaner)
+    failures = [
+        f"{box / 'cirrova-fine.html'}: reading failed (ImportError: lxml.html.clean module is now a separate "
+        "project lxml_html_clean.)",
+        f"{box / 'feed.jsonl'}:2: 'id' holds a lone surrogate ('\\ud800' at character 11), not text",
+        f"{box / 'feed.jsonl'}:3: 'text' holds a lone surrogate ('\\udc00' at character 17), not text",
+        f"{box / 'raises.txt'}: reading failed (RuntimeError: reader bug)"]
+    return box, failures
+
+
+def _only_good(box: Path) -> None:
+    """The faulty folder without its bad inputs: the good record stays line 1 of the feed."""
+    for name in ("cirrova-fine.html", "raises.txt"):
+        (box / name).unlink()
+    feed = box / "feed.jsonl"
+    feed.write_text(feed.read_text(encoding="utf-8").splitlines()[0] + "\n", encoding="utf-8")
+
+
+@pytest.mark.slow
+@pytest.mark.parametrize("workers", ["1", "2"])
+def test_unforeseen_faults_cost_only_their_documents_in_extract(faulty, tmp_path, workers):
+    box, failures = faulty
+    mixed, clean = tmp_path / "mixed.nq", tmp_path / "clean.nq"
+    result = extract_cli(str(box), "-f", "nquads", "-o", str(mixed), "-j", workers, "--batch-size", "2")
+    assert result.exit_code == 1
+    lines = result.stderr.splitlines()
+    assert sorted(lines[:-1]) == [f"kgingest: {f}" for f in failures]
+    assert lines[-1].startswith("kgingest: 3 documents, ") and ", 4 failed, in " in lines[-1]
+    _only_good(box)
+    alone = extract_cli(str(box), "-f", "nquads", "-o", str(clean), "-q")
+    assert alone.exit_code == 0, alone.stderr
+    assert len(graphs(clean.read_text(encoding="utf-8"))) == 3
+    assert mixed.read_bytes() == clean.read_bytes()
+
+
+@pytest.mark.slow
+def test_debug_adds_the_traceback_and_only_then(faulty, tmp_path):
+    box, failures = faulty
+    plain = extract_cli(str(box / "raises.txt"), "-o", str(tmp_path / "a.ttl"), "-q")
+    debug = CliRunner().invoke(main, ["extract", str(box / "raises.txt"), "-o", str(tmp_path / "b.ttl"), "-q"],
+                               env={"KGINGEST_DEBUG": "1"}, catch_exceptions=False)
+    assert plain.exit_code == debug.exit_code == 1
+    assert plain.stderr == f"kgingest: {failures[-1]}\n"
+    assert debug.stderr.startswith(f"kgingest: {failures[-1]}\nTraceback (most recent call last):\n")
+    assert debug.stderr.endswith('raise RuntimeError("reader bug")\nRuntimeError: reader bug\n')
+
+
+@pytest.mark.slow
+def test_unforeseen_faults_cost_only_their_documents_in_ingest(faulty, tmp_path):
+    from kgingest.store import EmbeddedStore
+
+    box, failures = faulty
+    store = tmp_path / "store"
+    result = ingest_cli(str(box), "--store", str(store), "-q", "-j", "2")
+    assert result.exit_code == 1
+    assert sorted(result.stderr.splitlines()) == [f"failed    {f}" for f in failures]
+    assert result.stdout.startswith("added 3, replaced 0, unchanged 0, deleted 0, failed 4, triples ")
+    _only_good(box)
+    out = tmp_path / "clean.nq"
+    assert extract_cli(str(box), "-f", "nquads", "-o", str(out), "-q").exit_code == 0
+    expected = {graph[1:-1]: len(quads) for graph, quads in graphs(out.read_text(encoding="utf-8")).items()}
+    with EmbeddedStore(store, read_only=True) as sink:
+        assert set(sink.content_keys()) == set(expected)
+        assert {iri: sink.triple_count(iri) for iri in expected} == expected
+    again = ingest_cli(str(box), "--store", str(store))
+    assert again.exit_code == 0 and again.stdout.startswith("added 0, replaced 0, unchanged 3, ")

@@ -89,8 +89,8 @@ def test_results_travel_through_docbin_and_to_bytes():
     relations still pointing at the entities of the same Doc."""
     from spacy.tokens import Doc, DocBin
 
-    from kgingest.entities import Entities, Entity, Mention
-    from kgingest.relations import Relation
+    from kgingest.nlp.entities import Entities, Entity, Mention
+    from kgingest.nlp.relations import Relation
 
     nlp = spacy.blank("en")
     doc = Doc(nlp.vocab, words="Atlassian named David Cross as its new CISO .".split())

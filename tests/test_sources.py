@@ -279,3 +279,61 @@ def test_read_text_still_reads_one_file(tmp_path):
     assert sources.read_text(str(f)).text == "Hello."
     with pytest.raises(InputError, match="no such file"):
         sources.read_text(str(tmp_path / "b.txt"))
+
+
+# --- faults nobody foresaw cost one input -------------------------------------------------------
+
+def test_lone_surrogates_in_a_json_lines_record_are_input_errors_of_their_line(tmp_path):
+    feed = tmp_path / "feed.jsonl"
+    feed.write_text('{"id": "a", "text": "Acme Corp hired Ana Ruiz."}\n'
+                    '{"id": "b\\ud800", "text": "Acme Corp hired Ana Ruiz."}\n'
+                    '{"id": "c", "text": "Acme \\udc00 hired Ana Ruiz."}\n'
+                    '{"id": "d", "html": "<p>\\ud83d alone</p>"}\n'
+                    '{"id": "e", "text": "Paired \\ud83d\\ude00 is fine."}\n', encoding="utf-8")
+    items = list(read_all([str(feed)]))
+    assert [i.id for i in items if isinstance(i, Document)] == ["a", "e"]
+    assert [str(i) for i in items if not isinstance(i, Document)] == [
+        f"{feed}:2: 'id' holds a lone surrogate ('\\ud800' at character 2), not text",
+        f"{feed}:3: 'text' holds a lone surrogate ('\\udc00' at character 6), not text",
+        f"{feed}:4: 'html' holds a lone surrogate ('\\ud83d' at character 4), not text"]
+
+
+def test_json_lines_text_gets_the_control_character_check_of_a_text_file(tmp_path):
+    feed = tmp_path / "feed.jsonl"
+    feed.write_text(json.dumps({"id": "bin", "text": "\x01\x02\x03 PK\x04" * 20}) + "\n", encoding="utf-8")
+    [error] = read_all([str(feed)])
+    assert str(error) == f"{feed}:1: 'text' is not text (80 control characters)"
+
+
+def test_a_reader_that_raises_costs_only_its_input(tmp_path, monkeypatch):
+    for name in ("a.txt", "boom.txt", "c.txt"):
+        (tmp_path / name).write_text(f"Acme Corp hired Ana Ruiz ({name}).", encoding="utf-8")
+    (tmp_path / "page.html").write_text("<html><body><p>Acme Corp hired Ana Ruiz.</p></body></html>")
+    (tmp_path / "feed.jsonl").write_text('{"id": "one", "text": "x"}\n{"id": "two", "text": "y"}\n')
+    real_read, real_record = Path.read_bytes, sources._record
+
+    def read_bytes(self):
+        if self.name == "boom.txt":
+            raise RuntimeError("disk on fire")
+        return real_read(self)
+
+    def record(line, where, path):
+        if b'"one"' in line:
+            raise KeyError("text")
+        return real_record(line, where, path)
+
+    def no_cleaner(*args, **kwargs):
+        raise ImportError("lxml.html.clean module is now a separate project lxml_html_clean.\nInstall it.")
+
+    monkeypatch.setattr(Path, "read_bytes", read_bytes)
+    monkeypatch.setattr(sources, "_record", record)
+    monkeypatch.setattr(sources, "html_text", no_cleaner)
+    items = list(read_all([str(tmp_path)]))
+    assert [i.id if isinstance(i, Document) else str(i) for i in items] == [
+        (tmp_path / "a.txt").as_uri(),
+        f"{tmp_path / 'boom.txt'}: reading failed (RuntimeError: disk on fire)",
+        (tmp_path / "c.txt").as_uri(),
+        f"{tmp_path / 'feed.jsonl'}:1: reading failed (KeyError: 'text')",
+        "two",
+        f"{tmp_path / 'page.html'}: reading failed (ImportError: lxml.html.clean module is now a separate "
+        "project lxml_html_clean.\\nInstall it.)"]

@@ -29,7 +29,8 @@ from rdflib import RDF, BNode, Graph, Literal, URIRef
 
 from conftest import KUDLOW_EVIDENCE
 from kgingest.ingest import Summary, delete, ingest, lookup_values
-from kgingest.pipeline import ExtractionError, Extractor, Rendered, Result
+from kgingest.isolation import DocumentError
+from kgingest.pipeline import Extractor, Rendered, Result
 from kgingest.query_format import declared_prefixes, display_prefixes, show, write_results
 from kgingest.sources import Document, InputError, RawDocument
 from kgingest.store import (
@@ -293,13 +294,14 @@ class FakeExtractor(Extractor):
     def content_key(self, document: Document) -> str:
         return hashlib.sha256(document.text.encode()).hexdigest()
 
-    def render(self, items: list[Document | RawDocument | InputError], batch_size: int = 32) -> list[Result]:
+    def render(self, items: list[Document | RawDocument | InputError | DocumentError],
+               batch_size: int = 32) -> list[Result]:
         results: list[Result] = []
         for item in items:
-            if isinstance(item, InputError):
+            if isinstance(item, (InputError, DocumentError)):
                 results.append(item)
             elif isinstance(item, Document) and item.text == "boom":
-                results.append(ExtractionError(f"{item.name}: extraction failed (boom)"))
+                results.append(DocumentError(item.name, "extraction", "RuntimeError", "boom"))
             elif isinstance(item, Document):
                 self.extracted.append(item.id)
                 text = ntriples(doc_graph(item.id, key=self.content_key(item), extra=item.text))
@@ -351,6 +353,18 @@ def test_a_failed_document_is_picked_up_by_the_next_run() -> None:
     sink.failing.clear()
     second = ingest(docs(a="A", b="B", c="C"), sink, extractor)
     assert (second.added, second.unchanged, second.failed) == (1, 2, 0)
+
+
+def test_a_document_whose_key_cannot_be_computed_or_whose_write_breaks_costs_only_itself() -> None:
+    sink, extractor = FlakySink({DOC + "d"}, RuntimeError), FakeExtractor()  # type: ignore[arg-type]
+    lone = Document(id="b", text="B \ud800")  # a caller's Document: the key's UTF-8 encoding raises
+    summary = ingest(docs(a="A") + [lone] + docs(c="C", d="D"), sink, extractor)
+    assert (summary.added, summary.failed, summary.stopped) == (2, 2, None)
+    assert summary.failures == [
+        {"document": "b", "error": "reading failed (UnicodeEncodeError: 'utf-8' codec can't encode character "
+                                   "'\\ud800' in position 2: surrogates not allowed)"},
+        {"document": "d", "error": f"storing failed (RuntimeError: cannot write {DOC}d)"}]
+    assert set(sink.content_keys()) == {DOC + "a", DOC + "c"}
 
 
 def test_refused_credentials_stop_the_run() -> None:

@@ -22,9 +22,8 @@ from typing import NamedTuple
 from spacy.attrs import DEP, HEAD, LEMMA, LOWER, POS
 from spacy.tokens import Doc
 
-from ..ontology import Ontology, per_ontology
+from ...ontology import Ontology, per_ontology
 
-ARRAYS_KEY = "kgingest.learned.arrays"
 MAX_BETWEEN = 12        # words between two names read one by one; a longer gap is one feature
 MAX_PATH = 6            # longer dependency paths keep only their shortened form
 DISTANCE_BUCKETS = ((0, "0"), (1, "1"), (2, "2"), (3, "3"), (5, "4-5"), (8, "6-8"), (14, "9-14"))
@@ -43,17 +42,14 @@ class Arrays(NamedTuple):
 
 
 def doc_arrays(doc: Doc) -> Arrays:
-    """The Doc's :class:`Arrays`, cached in ``doc.user_data`` (one ``to_array`` call)."""
-    found = doc.user_data.get(ARRAYS_KEY)
-    if found is None:
-        strings = doc.vocab.strings
-        cols = doc.to_array([HEAD, DEP, LEMMA, LOWER, POS]).T.tolist() if len(doc) else [[]] * 5
-        head = [i + int(h) if h < (1 << 63) else i + int(h) - (1 << 64) for i, h in enumerate(cols[0])]
-        dep = [strings[h] for h in cols[1]]
-        found = doc.user_data[ARRAYS_KEY] = Arrays(
-            head, dep, [strings[h].lower() for h in cols[2]], [strings[h] for h in cols[3]],
-            [strings[h] for h in cols[4]], frozenset(head[i] for i, d in enumerate(dep) if d == "neg"))
-    return found
+    """The Doc's :class:`Arrays` (one ``to_array`` call): read once per Doc by the caller."""
+    strings = doc.vocab.strings
+    cols = doc.to_array([HEAD, DEP, LEMMA, LOWER, POS]).T.tolist() if len(doc) else [[]] * 5
+    # HEAD is a relative offset stored unsigned: a head to the left wraps around 2**64
+    head = [i + int(h) if h < (1 << 63) else i + int(h) - (1 << 64) for i, h in enumerate(cols[0])]
+    dep = [strings[h] for h in cols[1]]
+    return Arrays(head, dep, [strings[h].lower() for h in cols[2]], [strings[h] for h in cols[3]],
+                  [strings[h] for h in cols[4]], frozenset(head[i] for i, d in enumerate(dep) if d == "neg"))
 
 
 @dataclass(frozen=True)

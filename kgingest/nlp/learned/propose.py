@@ -11,8 +11,8 @@ from typing import Iterator
 
 from spacy.tokens import Doc, Span, Token
 
+from ...ontology import Ontology
 from ..entities import Entities, Entity
-from ..ontology import Ontology
 from .features import Arrays, doc_arrays, head_of, lexicon, pair_features, path
 from .model import NONE, Model, bundled
 
@@ -25,11 +25,11 @@ class Pair:
     subject_span: tuple[int, int]
     object: Entity
     object_span: tuple[int, int]
-    props: tuple[str, ...]      # the properties whose domain and range admit the two classes
+    props: tuple[str, ...]          # the properties whose domain and range admit the two classes
     between: tuple[str, ...] = ()   # classes of the other names between the two mentions
 
 
-def mentions(arr: Arrays, entities: Entities, sent: Span) -> list[tuple[Entity, int, int]]:
+def mentions(entities: Entities, sent: Span) -> list[tuple[Entity, int, int]]:
     """(entity, start, end) of each run of tokens in the sentence that names one entity."""
     out: list[tuple[Entity, int, int]] = []
     at = entities.at_token
@@ -47,10 +47,9 @@ def mentions(arr: Arrays, entities: Entities, sent: Span) -> list[tuple[Entity, 
     return out
 
 
-def pairs(doc: Doc, entities: Entities, onto: Ontology, sent: Span) -> Iterator[Pair]:
+def pairs(entities: Entities, onto: Ontology, sent: Span) -> Iterator[Pair]:
     """Every ordered pair of distinct entities of the sentence that some property admits."""
-    arr = doc_arrays(doc)
-    found = mentions(arr, entities, sent)
+    found = mentions(entities, sent)
     closest: dict[tuple[int, int], tuple[int, tuple[int, int], tuple[int, int]]] = {}
     ents: dict[int, Entity] = {}
     for a, sa, ea in found:
@@ -72,16 +71,15 @@ def pairs(doc: Doc, entities: Entities, onto: Ontology, sent: Span) -> Iterator[
             yield Pair(a, span_a, b, span_b, allowed, between)
 
 
-def features(doc: Doc, pair: Pair, onto: Ontology) -> list[str]:
-    return pair_features(doc_arrays(doc), pair.subject_span, pair.object_span, pair.subject.cls,
-                         pair.object.cls, lexicon(onto), pair.between)
+def features(arr: Arrays, pair: Pair, onto: Ontology) -> list[str]:
+    return pair_features(arr, pair.subject_span, pair.object_span, pair.subject.cls, pair.object.cls,
+                         lexicon(onto), pair.between)
 
 
-def anchor(doc: Doc, pair: Pair, former: frozenset[str] = frozenset()) -> Token | None:
+def anchor(doc: Doc, arr: Arrays, pair: Pair, former: frozenset[str] = frozenset()) -> Token | None:
     """The highest token on the dependency path between the two names; None across
     sentences, or when a word of the path is marked as past ("a former director of X"):
     the guards read the clause above the anchor, this is the phrase below it."""
-    arr = doc_arrays(doc)
     s, o = head_of(arr, *pair.subject_span), head_of(arr, *pair.object_span)
     up, top, down = path(arr, s, o)
     if top < 0:
@@ -93,20 +91,22 @@ def anchor(doc: Doc, pair: Pair, former: frozenset[str] = frozenset()) -> Token 
     return doc[top]
 
 
-def propose(doc: Doc, entities: Entities, onto: Ontology, sent: Span,
-            model: Model | None = None) -> Iterator[tuple[Entity, str, Entity, Token, float]]:
+def propose(doc: Doc, entities: Entities, onto: Ontology, sent: Span, model: Model | None = None,
+            arr: Arrays | None = None) -> Iterator[tuple[Entity, str, Entity, Token, float]]:
     """(subject, property, object, anchor token, probability) for every pair of the sentence
-    whose most probable class is a property the two classes admit, at or above its threshold."""
+    whose most probable class is a property the two classes admit, at or above its threshold.
+    ``arr`` is the Doc's :func:`doc_arrays`, if the caller has read them already."""
     m = model or bundled()
+    arr = arr or doc_arrays(doc)
     former = onto.words("formerWord")
-    for pair in pairs(doc, entities, onto, sent):
+    for pair in pairs(entities, onto, sent):
         allowed = [p for p in pair.props if p in m.thresholds]
         if not allowed:
             continue
-        scores = m.scores(features(doc, pair, onto))
+        scores = m.scores(features(arr, pair, onto))
         best = max(allowed, key=lambda p: (scores[p], p))
         if scores[best] < m.thresholds[best] or scores[best] < scores[NONE]:
             continue
-        top = anchor(doc, pair, former)
+        top = anchor(doc, arr, pair, former)
         if top is not None:
             yield pair.subject, best, pair.object, top, scores[best]

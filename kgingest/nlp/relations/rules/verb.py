@@ -1,0 +1,126 @@
+"""Verb triggers with their subject and object, active or passive, with or without a
+preposition (``kg:verbTrigger``, ``kg:inverseVerbTrigger``, ``kg:patientVerbTrigger``)."""
+from __future__ import annotations
+
+from typing import Iterator
+
+from spacy.tokens import Doc, Span, Token
+
+from ....ontology import Ontology
+from ...entities import Entities, Entity
+from ..candidate import Candidate
+from ..context import OBJ, SUBJ, Context
+from ..document import context
+from ..registry import proposers
+from ..guards import former, phrase_lemmas
+from ..roles import role_at
+from ..syntax import agents, companions, finite, objects, prep_objects, subjects
+from ....ontology import Trigger
+
+
+def _trigger_fits(verb: Token, trig: Trigger) -> bool:
+    words = trig.lemma.split()
+    if words[0] != verb.lemma_.lower():
+        return False
+    if len(words) == 1:
+        return True
+    # the rest of the phrase in the verb's subtree, at most four words on ("pull out of")
+    kids = {c.lower_ for c in verb.doc[verb.i + 1:verb.i + 5] if verb.is_ancestor(c)}
+    return all(w in kids for w in words[1:])
+
+
+def _role_of_appointment(verb: Token, ctx: Context) -> tuple[Token | None, Entity | None]:
+    """'named X as CISO', 'promoted X to President', 'elected chair of Y' -> (role, Y)."""
+    for c in verb.subtree:
+        if c.i <= verb.i:
+            continue
+        if c.dep_ in {"oprd", "attr", "xcomp"} or (c.dep_ == "pobj" and c.head.lower_ in {"as", "to"}):
+            hit = role_at(c, ctx.trig)
+            if hit:
+                org = None
+                for p in c.children:
+                    if p.dep_ == "prep" and p.lower_ in {"of", "at"}:
+                        org = next((ctx.resolve(x) for x in p.children if x.dep_ == "pobj" and ctx.resolve(x)), None)
+                return c, org
+    return None, None
+
+
+def verb_rules(ctx: Context, sent: Span) -> Iterator[Candidate]:
+    for verb in ctx.scan(sent, lemmas=ctx.trig.verbs, pos={"VERB", "AUX"}):
+        entries = ctx.trig.verbs.get(verb.lemma_.lower(), [])
+        passive = any(c.dep_ in {"nsubjpass", "auxpass"} for c in verb.children) or (
+            verb.tag_ == "VBN" and verb.dep_ == "acl" and not finite(verb))
+        for prop, trig, kind in entries:
+            if not _trigger_fits(verb, trig):
+                continue
+            rule = f"verb-{kind}" + (f"-{trig.prep}" if trig.prep else "")
+            pobjs = prep_objects(verb, trig.prep, ctx) if trig.prep else []
+            if trig.prep and not pobjs:
+                continue
+            if kind == "active":
+                subs = agents(verb, ctx) if passive else subjects(verb, ctx) + companions(verb, ctx)
+                objs = pobjs if trig.prep else (
+                    [e for c in verb.children if c.dep_ == "nsubjpass" for e in ctx.group(c)] if passive
+                    else objects(verb, ctx, ctx.onto.properties[prop].about_owner))
+                for s in subs:
+                    for o in objs:
+                        yield ctx.candidate(s, prop, o, verb, rule, 0.8)
+                if ctx.onto.properties[prop].symmetric and not objs and len(subs) > 1:
+                    for i, a in enumerate(subs):
+                        for b in subs[i + 1:]:
+                            yield ctx.candidate(a, prop, b, verb, rule + "-together", 0.75)
+            elif kind == "inverse":
+                people = [e for c in verb.children if c.dep_ == "nsubjpass" for e in ctx.group(c)] if passive \
+                    else objects(verb, ctx)
+                orgs = agents(verb, ctx) if passive else subjects(verb, ctx)
+                role, role_org = _role_of_appointment(verb, ctx)
+                if role_org is not None and role_org not in orgs:
+                    orgs = orgs + [role_org]
+                props = [prop]
+                unit = False
+                if role is not None:
+                    hit = role_at(role, ctx.trig)
+                    props = list(hit[1]) if hit else props
+                    unit = any(p.dep_ == "prep" and p.lower_ in {"of", "in"} and not any(
+                        ctx.entity(x) for x in p.subtree) for p in role.children)
+                    if former(role, ctx):
+                        continue
+                for person in people:
+                    for org in orgs:
+                        allowed = [p for p in props if ctx.onto.allows(p, person.cls, org.cls)]
+                        if unit:
+                            allowed = [ctx.onto.properties[p].unit_fallback or p for p in allowed]
+                        if allowed:
+                            yield ctx.candidate(person, allowed[0], org, verb, rule, 0.8)
+            else:  # patient: "added X to the list", "X was added to the list", "X remains on"
+                patients = [e for c in verb.children if c.dep_ == "nsubjpass" for e in ctx.group(c)] if passive \
+                    else objects(verb, ctx)
+                if passive and not patients:
+                    patients = objects(verb, ctx)      # "Also designated were X and Y"
+                patients += [e for e in companions(verb, ctx) if e not in patients]
+                if verb.dep_ == "acl" and passive:
+                    patients = ctx.group(verb.head)
+                    if not patients and verb.head.dep_ == "appos":
+                        patients = ctx.group(verb.head.head)
+                targets = pobjs or _range_entity_near(verb, prop, ctx)
+                for s in patients:
+                    for o in targets:
+                        yield ctx.candidate(s, prop, o, verb, rule, 0.8 if pobjs else 0.6)
+
+
+def _range_entity_near(tok: Token, prop: str, ctx: Context) -> list[Entity]:
+    """The one entity of the property's range class in this or the two sentences before."""
+    rng = ctx.onto.properties[prop].range
+    found = [e for _, e in ctx.mentions_before(tok, 2) if ctx.onto.ancestors(e.cls) & rng]
+    sent = ctx.sents[ctx.sent_index[tok.i]]
+    found += [e for t in sent if t.i > tok.i for e in [ctx.entity(t)] if e is not None and ctx.onto.ancestors(e.cls) & rng]
+    distinct = list(dict.fromkeys(found))
+    return distinct[-1:] if distinct and len(set(e.cls for e in distinct)) >= 1 and len(distinct) <= 2 else []
+
+
+@proposers.register("kgingest.verb.v1")
+def propose(doc: Doc, entities: Entities, onto: Ontology) -> Iterator[Candidate]:
+    """Trigger verbs of the ontology with their arguments."""
+    ctx = context(doc, entities, onto)
+    for sent in ctx.sents:
+        yield from verb_rules(ctx.at(sent.end), sent)

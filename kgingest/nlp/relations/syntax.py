@@ -1,0 +1,82 @@
+"""Who does what to whom: subjects, objects and prepositional objects of a trigger,
+through conjunctions, relative clauses and the small parser's usual misattachments."""
+from __future__ import annotations
+
+from spacy.tokens import Token
+
+from ..entities import Entity
+from .context import OBJ, Context
+
+
+def subjects(verb: Token, ctx: Context) -> list[Entity]:
+    """Who does the verb: its subject, the noun a relative clause hangs on, or the subject
+    of the verb it is coordinated with or subordinate to."""
+    t = verb
+    for _ in range(4):
+        subs = [c for c in t.children if c.dep_ in {"nsubj", "csubj"}]
+        if subs:
+            out = []
+            for s in subs:
+                if s.lower_ in {"who", "which", "that"} and t.dep_ == "relcl":
+                    out += ctx.group(t.head)
+                else:
+                    out += ctx.group(s)
+            if out or t is verb or t.dep_ != "ccomp" or t.head == t:
+                return out
+            t = t.head      # "said the move came too late and accused X": a misattached conjunct
+            continue
+        if t.dep_ == "relcl" or (t.dep_ == "acl" and finite(t)):
+            # the small parser hangs a main verb on a long subject as "acl"
+            head = t.head
+            above = ctx.entity(head.head) if head.dep_ == "appos" else None
+            if above is not None and above.cls == "Person":
+                head = head.head      # "Delgado, a Florida Democrat who sits on ..."
+            return ctx.group(head)
+        if t.dep_ in {"xcomp", "conj", "advcl", "pcomp", "acl"} and t.head != t:
+            t = t.head if t.dep_ != "pcomp" else t.head.head
+            continue
+        break
+    return []
+
+
+def finite(verb: Token) -> bool:
+    """A verb that has its own subject in the sentence: finite, or a participle with an object."""
+    return verb.tag_ in {"VBD", "VBZ", "VBP"} or any(c.dep_ in OBJ for c in verb.children)
+
+
+def companions(verb: Token, ctx: Context) -> list[Entity]:
+    """'X, along with Y, was added': Y shares the verb's subject role."""
+    return [e for c in verb.children if c.dep_ == "prep" and c.lower_ in {"along", "together"}
+            for w in c.children if w.dep_ == "prep" for p in w.children if p.dep_ == "pobj"
+            for e in ctx.group(p)]
+
+
+def agents(verb: Token, ctx: Context) -> list[Entity]:
+    return [e for c in verb.children if c.dep_ == "agent" for p in c.children if p.dep_ == "pobj" for e in ctx.group(p)]
+
+
+def prep_objects(tok: Token, prep: str, ctx: Context, depth: int = 2) -> list[Entity]:
+    """Entities under `prep` attached to tok or to its objects ('held talks with X')."""
+    out = []
+    for c in tok.children:
+        if c.dep_ in {"prep", "dative", "agent"} and c.lower_ == prep:
+            for p in c.children:
+                if p.dep_ == "pobj":
+                    out += ctx.group(p)
+        elif depth and c.dep_ in {"dobj", "attr", "prt", "advmod", "npadvmod", "prep", "pobj"}:
+            out += prep_objects(c, prep, ctx, depth - 1)
+    return out
+
+
+def objects(verb: Token, ctx: Context, about_owner: bool = False) -> list[Entity]:
+    """The verb's objects; with `about_owner`, also the owner of a thing it acts on
+    ("criticised Lenhardt's decision" is aimed at Lenhardt)."""
+    out = []
+    for c in verb.children:
+        if c.dep_ in OBJ or c.dep_ == "dative":
+            grp = ctx.group(c)
+            if not grp and about_owner and (owner := ctx.owner(c)) is not None:
+                grp = [owner]
+            out += grp
+    return out
+
