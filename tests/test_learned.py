@@ -136,3 +136,26 @@ def test_a_former_role_on_the_path_proposes_nothing():
 def test_the_bundled_model_loads():
     m = bundled()
     assert "none" in m.classes and set(m.thresholds) <= set(m.classes)
+
+
+def facts(extraction) -> set[tuple[str, str, str, str]]:
+    return {(r.subject.label, r.prop, r.object.label, r.rule) for r in extraction.relations}
+
+
+@pytest.mark.slow
+def test_the_bundled_model_finds_what_no_rule_does(extract_one):
+    """"X at the Y": no rule family reads a bare "at"; the model learned it from CoNLL04 train."""
+    got = facts(extract_one("Anna Kowalski at the Institute of Geophysics said the results were sound."))
+    assert got == {("Anna Kowalski", "worksFor", "Institute of Geophysics", "learned")}
+
+
+@pytest.mark.slow
+def test_the_guards_read_the_learned_fact_from_its_anchor(extract_one):
+    """The anchor is the top of the path (Kowalski, subject of "would have said"): hypothetical."""
+    assert facts(extract_one("Anna Kowalski at the Institute of Geophysics would have said so if she had been asked.")) == set()
+
+
+@pytest.mark.slow
+def test_only_the_rules_speak_for_a_pair_they_read(extract_one):
+    got = facts(extract_one("Robert Hale, president of Dunmore Steel Corp., spoke."))
+    assert got == {("Robert Hale", "headOf", "Dunmore Steel Corp.", "role-prep")}
