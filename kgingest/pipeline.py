@@ -37,7 +37,7 @@ from spacy.tokens import Doc
 
 from . import emit, nlp, ontology
 from .isolation import DocumentError, isolate
-from .nlp import entities, relations
+from .nlp import components, entities, relations
 from .sources import DEFAULT_MAX_CHARS, Document, InputError, RawDocument, check_length
 
 DEFAULT_BATCH_SIZE = 32
@@ -110,6 +110,8 @@ class Extractor:
         self.settings = Settings(model, tuple(str(p) for p in ontology_paths), generated_at, max_chars)
         self.onto = ontology.cached(self.settings.ontology_paths)
         self.nlp = nlp.load(self.onto, model)
+        # the kgingest_entities and kgingest_relations components, run on each parsed Doc
+        self.chain = components.chain(self.settings.ontology_paths, keep_caches=True)
         self.nlp.max_length = max(self.nlp.max_length, max_chars + 1)
         prime_labels(self.nlp)
         self.model = nlp.model_version(self.nlp)
@@ -133,8 +135,9 @@ class Extractor:
     def from_doc(self, document: Document, doc: Doc) -> Extraction:
         """Entities, relations and the graph of an already parsed Doc."""
         nlp.remember_text(doc, document.text)
-        ents = entities.find(doc, self.onto)
-        rels = relations.find(doc, ents, self.onto)
+        for component in self.chain:
+            doc = component(doc)
+        ents, rels = doc._.kg_entities, doc._.kg_relations
         triples = emit.document_triples(document, doc, ents, rels, self.onto, self.model, self.generated_at)
         return Extraction(document, self.document_iri(document), self.content_key(document), triples, ents, rels)
 

@@ -3,12 +3,12 @@ from __future__ import annotations
 
 from typing import Iterator
 
-from spacy.tokens import Doc, Span, Token
+from spacy.tokens import Doc, Span
 
 from ....ontology import Ontology
-from ...entities import Entities, Entity
+from ...entities import Entities
 from ..candidate import Candidate
-from ..context import OBJ, SUBJ, Context
+from ..context import Context
 from ..document import context
 from ..registry import proposers
 from ...entities import PARTY_TAG
