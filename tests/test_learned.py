@@ -15,6 +15,7 @@ from kgingest.nlp.entities import Entities, Entity, Mention
 from kgingest.nlp.learned.features import Lexicon, doc_arrays, pair_features, path
 from kgingest.nlp.learned.model import Model, ModelError, bundled
 from kgingest.nlp.learned.propose import pairs, propose
+from kgingest.nlp.relations import DEFAULT_PROPOSERS
 
 VOCAB = spacy.blank("en").vocab
 
@@ -85,6 +86,7 @@ def test_model_scores_are_the_softmax_of_the_summed_weights(tmp_path):
     ({**TINY, "bias": [0.0]}, "m.json: classes must include 'none' and match the bias"),
     ({**TINY, "weights": {"x": [[5, 1.0]]}}, "m.json: a weight names a class index out of range"),
     ({**TINY, "thresholds": {"advises": 0.5}}, "m.json: a threshold names an unknown class"),
+    ({**TINY, "default_properties": ["headOf"]}, "m.json: a default property has no threshold"),
 ])
 def test_a_bad_weight_file_is_one_precise_error(tmp_path, data, message):
     path_ = tmp_path / "m.json"
@@ -121,6 +123,15 @@ def test_propose_anchors_at_the_top_of_the_path():
                    ("Ann Lee", "worksFor", "Orbix", "join", round(math.exp(1.5) / (1 + math.exp(1.5)), 4))]
 
 
+def test_the_default_proposer_asserts_only_the_default_properties():
+    doc, onto = sample(), ontology.load()
+    model = Model.from_json({**TINY, "default_properties": []})
+    ents = people_and_companies(doc)
+    assert list(propose(doc, ents, onto, doc[:], model=model)) == []
+    assert [(s.label, p, o.label) for s, p, o, _, _ in propose(doc, ents, onto, doc[:], model=model, every=True)] == [
+        ("Ann Lee", "worksFor", "Acme"), ("Ann Lee", "worksFor", "Orbix")]
+
+
 def test_a_former_role_on_the_path_proposes_nothing():
     words = ["Ann", "Lee", ",", "former", "chief", "of", "Acme", "."]
     doc = Doc(VOCAB, words=words, heads=[1, 1, 1, 4, 1, 4, 5, 1],
@@ -142,17 +153,32 @@ def facts(extraction) -> set[tuple[str, str, str, str]]:
     return {(r.subject.label, r.prop, r.object.label, r.rule) for r in extraction.relations}
 
 
-@pytest.mark.slow
-def test_the_bundled_model_finds_what_no_rule_does(extract_one):
-    """"X at the Y": no rule family reads a bare "at"; the model learned it from CoNLL04 train."""
-    got = facts(extract_one("Anna Kowalski at the Institute of Geophysics said the results were sound."))
-    assert got == {("Anna Kowalski", "worksFor", "Institute of Geophysics", "learned")}
+def facts_with(extractor, text: str, proposers: tuple[str, ...]) -> set[tuple[str, str, str, str]]:
+    from kgingest.nlp import entities, relations
+
+    doc = extractor.nlp(text)
+    ents = entities.find(doc, extractor.onto)
+    return {(r.subject.label, r.prop, r.object.label, r.rule)
+            for r in relations.find(doc, ents, extractor.onto, proposers)}
+
+
+ALL = tuple(p for p in DEFAULT_PROPOSERS if p != "kgingest.learned.v1") + ("kgingest.learned.all.v1",)
 
 
 @pytest.mark.slow
-def test_the_guards_read_the_learned_fact_from_its_anchor(extract_one):
+def test_the_bundled_model_finds_what_no_rule_does(extractor):
+    """"X at the Y": no rule family reads a bare "at"; the model learned it from CoNLL04 train.
+    worksFor is not a default property: only kgingest.learned.all.v1 asserts it."""
+    text = "Anna Kowalski at the Institute of Geophysics said the results were sound."
+    assert facts_with(extractor, text, ALL) == {("Anna Kowalski", "worksFor", "Institute of Geophysics", "learned")}
+    assert facts_with(extractor, text, DEFAULT_PROPOSERS) == set()
+
+
+@pytest.mark.slow
+def test_the_guards_read_the_learned_fact_from_its_anchor(extractor):
     """The anchor is the top of the path (Kowalski, subject of "would have said"): hypothetical."""
-    assert facts(extract_one("Anna Kowalski at the Institute of Geophysics would have said so if she had been asked.")) == set()
+    text = "Anna Kowalski at the Institute of Geophysics would have said so if she had been asked."
+    assert facts_with(extractor, text, ALL) == set()
 
 
 @pytest.mark.slow

@@ -8,7 +8,11 @@ The file::
 
     {"format": 1, "classes": ["none", "worksFor", ...], "bias": [b0, b1, ...],
      "weights": {"feature": [[class index, weight], ...], ...},
-     "thresholds": {"worksFor": 0.6, ...}, "training": {...}}
+     "thresholds": {"worksFor": 0.6, ...}, "default_properties": ["headOf", ...],
+     "training": {...}}
+
+``thresholds`` names every property the model may assert; ``default_properties`` (all of
+them if absent) those the default proposer asserts.
 
 >>> m = Model.from_json({"format": 1, "classes": ["none", "worksFor"], "bias": [0.0, -1.0],
 ...                      "weights": {"t=worksFor": [[1, 3.0]]}, "thresholds": {"worksFor": 0.5}})
@@ -39,6 +43,7 @@ class Model:
     bias: tuple[float, ...]
     weights: dict[str, tuple[tuple[int, float], ...]]
     thresholds: dict[str, float]
+    default: frozenset[str] = frozenset()     # the properties the default proposer asserts
 
     @classmethod
     def from_json(cls, data: dict[str, Any], source: str = "model") -> "Model":
@@ -50,6 +55,7 @@ class Model:
             bias = tuple(float(b) for b in data["bias"])
             weights = {str(f): tuple((int(k), float(w)) for k, w in row) for f, row in data["weights"].items()}
             thresholds = {str(p): float(t) for p, t in data["thresholds"].items()}
+            default = frozenset(str(p) for p in data.get("default_properties", thresholds))
         except (KeyError, TypeError, ValueError) as e:
             raise ModelError(f"{source}: malformed model ({e!r})") from None
         if NONE not in classes or len(bias) != len(classes):
@@ -58,7 +64,9 @@ class Model:
             raise ModelError(f"{source}: a weight names a class index out of range")
         if set(thresholds) - set(classes):
             raise ModelError(f"{source}: a threshold names an unknown class")
-        return cls(classes, bias, weights, thresholds)
+        if default - set(thresholds):
+            raise ModelError(f"{source}: a default property has no threshold")
+        return cls(classes, bias, weights, thresholds, default)
 
     @classmethod
     def load(cls, path: str | Path) -> "Model":

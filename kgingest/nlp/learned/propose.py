@@ -92,11 +92,13 @@ def anchor(doc: Doc, arr: Arrays, pair: Pair, former: frozenset[str] = frozenset
 
 
 def propose(doc: Doc, entities: Entities, onto: Ontology, sent: Span, model: Model | None = None,
-            arr: Arrays | None = None) -> Iterator[tuple[Entity, str, Entity, Token, float]]:
+            arr: Arrays | None = None, every: bool = False) -> Iterator[tuple[Entity, str, Entity, Token, float]]:
     """(subject, property, object, anchor token, probability) for every pair of the sentence
-    whose most probable class is a property the two classes admit, at or above its threshold.
+    whose most probable class is a property the two classes admit, at or above its threshold:
+    one of the model's default properties, or (``every``) any it has a threshold for.
     ``arr`` is the Doc's :func:`doc_arrays`, if the caller has read them already."""
     m = model or bundled()
+    asserted = m.thresholds.keys() if every else m.default
     arr = arr or doc_arrays(doc)
     former = onto.words("formerWord")
     for pair in pairs(entities, onto, sent):
@@ -105,7 +107,7 @@ def propose(doc: Doc, entities: Entities, onto: Ontology, sent: Span, model: Mod
             continue
         scores = m.scores(features(arr, pair, onto))
         best = max(allowed, key=lambda p: (scores[p], p))
-        if scores[best] < m.thresholds[best] or scores[best] < scores[NONE]:
+        if best not in asserted or scores[best] < m.thresholds[best] or scores[best] < scores[NONE]:
             continue
         top = anchor(doc, arr, pair, former)
         if top is not None:
