@@ -72,6 +72,24 @@ CASES = {
         ("Shenzhen-based Orbix Micro makes sensors.", {("Orbix Micro", "basedIn", "Shenzhen")}),
         ("Calder Freight, which is headquartered in Rotterdam, cut jobs.", {("Calder Freight", "basedIn", "Rotterdam")}),
         ("The German carmaker Voltwerk cut jobs.", {("Voltwerk", "basedIn", "Germany")}),
+        # a heading's "(City, Country)", a "City, State-based" modifier: both places
+        ("Brava Logistics (Accra, Ghana) raised $5m from investors.",
+         {("Brava Logistics", "basedIn", "Accra"), ("Brava Logistics", "basedIn", "Ghana")}),
+        ("The fund invested in Tellmark Holdings, the Boulder, Colorado-based software maker.",
+         {("Tellmark Holdings", "basedIn", "Boulder"), ("Tellmark Holdings", "basedIn", "Colorado")}),
+        # the name stops before the appositive's head word ("... DMCC, a Sharjah-based arm")
+        ("So was Orvik Commodities DMCC, a Sharjah-based trading arm that shipped parts to buyers.",
+         {("Orvik Commodities", "basedIn", "Sharjah")}),
+        # a description of the story's company: the previous sentence's subject, or one named before it
+        ("Halvard Shipping AG said profits rose. Its chief, Ola Brekke, has led the Bergen-based company since 2019.",
+         {("Halvard Shipping AG", "basedIn", "Bergen"), ("Ola Brekke", "headOf", "Halvard Shipping AG")}),
+        ("Tellmark Holdings lost two traders, deepening an exodus from the Boston lender's credit desk.",
+         {("Tellmark Holdings", "basedIn", "Boston")}),
+        # not the clause's own subject; each conjunct keeps its own place; a dateline is no home
+        ("Tellmark Holdings said it would keep all jobs at the Bergen-based operator.", set()),
+        ("Velo is backed by Oslo-based Fjordline Capital and Cairo-based Delta Nile Ventures.",
+         {("Fjordline Capital", "basedIn", "Oslo"), ("Delta Nile Ventures", "basedIn", "Cairo")}),
+        ("OSLO, May 3 (Reuters) - Fjordline Capital said on Friday that profits rose.", set()),
     ],
     "meetsWith": [
         (f"{A} met {K} in Berlin on Monday.", {(A, "meetsWith", K)}),
