@@ -67,6 +67,17 @@ CASES = {
         (f"Senate Republicans like {A} and Ben Cray opposed the bill.",
          {(A, "memberOf", "Republicans"), (A, "memberOf", "Senate"),
           ("Ben Cray", "memberOf", "Republicans"), ("Ben Cray", "memberOf", "Senate")}),
+        # "MEP" and "Sen." name the chamber the text names; party words before the title
+        ("Lars Henning, the Danish CDU MEP, spoke in the European Parliament.",
+         {("Lars Henning", "memberOf", "CDU"), ("Lars Henning", "memberOf", "European Parliament")}),
+        ("The Senate met on Monday. GOP Sen. Dale Rourke of Idaho agreed.",
+         {("Dale Rourke", "memberOf", "GOP"), ("Dale Rourke", "memberOf", "Senate")}),
+        ("Former MEP Anna Kral left the European Parliament.", set()),
+        # a lead-in naming the party its list joined
+        ("The Senate voted. The senators who moved to the Liberal Party are: Sen. Tomas Varga and Sen. Ilse Marek.",
+         {("Tomas Varga", "memberOf", "Liberal Party"), ("Tomas Varga", "memberOf", "Senate"),
+          ("Ilse Marek", "memberOf", "Liberal Party"), ("Ilse Marek", "memberOf", "Senate")}),
+        ("Ada Voss said she would join the Green Party if asked: Karl Ebert agreed.", set()),
     ],
     "basedIn": [
         ("Shenzhen-based Orbix Micro makes sensors.", {("Orbix Micro", "basedIn", "Shenzhen")}),
