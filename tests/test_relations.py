@@ -67,11 +67,40 @@ CASES = {
         (f"Senate Republicans like {A} and Ben Cray opposed the bill.",
          {(A, "memberOf", "Republicans"), (A, "memberOf", "Senate"),
           ("Ben Cray", "memberOf", "Republicans"), ("Ben Cray", "memberOf", "Senate")}),
+        # "MEP" and "Sen." name the chamber the text names; party words before the title
+        ("Lars Henning, the Danish CDU MEP, spoke in the European Parliament.",
+         {("Lars Henning", "memberOf", "CDU"), ("Lars Henning", "memberOf", "European Parliament")}),
+        ("The Senate met on Monday. GOP Sen. Dale Rourke of Idaho agreed.",
+         {("Dale Rourke", "memberOf", "GOP"), ("Dale Rourke", "memberOf", "Senate")}),
+        ("Former MEP Anna Kral left the European Parliament.", set()),
+        # a lead-in naming the party its list joined
+        ("The Senate voted. The senators who moved to the Liberal Party are: Sen. Tomas Varga and Sen. Ilse Marek.",
+         {("Tomas Varga", "memberOf", "Liberal Party"), ("Tomas Varga", "memberOf", "Senate"),
+          ("Ilse Marek", "memberOf", "Liberal Party"), ("Ilse Marek", "memberOf", "Senate")}),
+        ("Ada Voss said she would join the Green Party if asked: Karl Ebert agreed.", set()),
     ],
     "basedIn": [
         ("Shenzhen-based Orbix Micro makes sensors.", {("Orbix Micro", "basedIn", "Shenzhen")}),
         ("Calder Freight, which is headquartered in Rotterdam, cut jobs.", {("Calder Freight", "basedIn", "Rotterdam")}),
         ("The German carmaker Voltwerk cut jobs.", {("Voltwerk", "basedIn", "Germany")}),
+        # a heading's "(City, Country)", a "City, State-based" modifier: both places
+        ("Brava Logistics (Accra, Ghana) raised $5m from investors.",
+         {("Brava Logistics", "basedIn", "Accra"), ("Brava Logistics", "basedIn", "Ghana")}),
+        ("The fund invested in Tellmark Holdings, the Boulder, Colorado-based software maker.",
+         {("Tellmark Holdings", "basedIn", "Boulder"), ("Tellmark Holdings", "basedIn", "Colorado")}),
+        # the name stops before the appositive's head word ("... DMCC, a Sharjah-based arm")
+        ("So was Orvik Commodities DMCC, a Sharjah-based trading arm that shipped parts to buyers.",
+         {("Orvik Commodities", "basedIn", "Sharjah")}),
+        # a description of the story's company: the previous sentence's subject, or one named before it
+        ("Halvard Shipping AG said profits rose. Its chief, Ola Brekke, has led the Bergen-based company since 2019.",
+         {("Halvard Shipping AG", "basedIn", "Bergen"), ("Ola Brekke", "headOf", "Halvard Shipping AG")}),
+        ("Tellmark Holdings lost two traders, deepening an exodus from the Boston lender's credit desk.",
+         {("Tellmark Holdings", "basedIn", "Boston")}),
+        # not the clause's own subject; each conjunct keeps its own place; a dateline is no home
+        ("Tellmark Holdings said it would keep all jobs at the Bergen-based operator.", set()),
+        ("Velo is backed by Oslo-based Fjordline Capital and Cairo-based Delta Nile Ventures.",
+         {("Fjordline Capital", "basedIn", "Oslo"), ("Delta Nile Ventures", "basedIn", "Cairo")}),
+        ("OSLO, May 3 (Reuters) - Fjordline Capital said on Friday that profits rose.", set()),
     ],
     "meetsWith": [
         (f"{A} met {K} in Berlin on Monday.", {(A, "meetsWith", K)}),
