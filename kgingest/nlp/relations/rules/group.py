@@ -4,11 +4,12 @@ from __future__ import annotations
 
 from typing import Iterator
 
-from spacy.tokens import Doc, Span
+from spacy.tokens import Doc, Span, Token
 
 from ....ontology import Ontology
-from ...entities import Entities
+from ...entities import Entities, Entity
 from ..candidate import Candidate
+from ...lang.en import OBJ
 from ..context import Context
 from ..document import context
 from ..registry import proposers

@@ -10,6 +10,7 @@ from spacy.tokens import Doc, Span, Token
 from ....ontology import Ontology
 from ...entities import Entities, Entity
 from ..candidate import Candidate
+from ...lang.en import OBJ, SUBJ
 from ..context import Context
 from ..document import context
 from ..registry import proposers
