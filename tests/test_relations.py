@@ -50,6 +50,16 @@ CASES = {
         ("Helix Pay has named Ruth Amos as its new CISO.", {("Ruth Amos", "worksFor", "Helix Pay")}),
         ("Ruth Amos is a senior fellow at the Brookings Institution.",
          {("Ruth Amos", "worksFor", "Brookings Institution")}),
+        # the head of a unit works for the organisation
+        ("Orla Finn, head of credit research at Kestrel Partners, said spreads would widen.",
+         {("Orla Finn", "worksFor", "Kestrel Partners")}),
+        ("The Commission's transport chief, Rolf Anker, met officials.", {("Rolf Anker", "worksFor", "Commission")}),
+        ("Brightwave Analytics cut jobs. Piet Dorn, who runs the company's Asian business, said the cuts were over.",
+         {("Piet Dorn", "worksFor", "Brightwave Analytics")}),
+        # joining a party is membership; a person's name is no organisation to advise
+        ("Talia Wren, who joined the Green Party last year, spoke at the rally.",
+         {("Talia Wren", "memberOf", "Green Party")}),
+        ("Lena Oduya, MP for Hollin Vale, spoke.", set()),
     ],
     "headOf": [
         ("Treasury Secretary Dana Kerr said the plan was sound.", {("Dana Kerr", "headOf", "Treasury Department")}),
@@ -59,6 +69,14 @@ CASES = {
         ("Kasper Lund, who heads the Danish shipping group Nordlys Line, said rates would fall.",
          {("Kasper Lund", "headOf", "Nordlys Line"), ("Nordlys Line", "basedIn", "Denmark")}),
         ("Former chief executive Ivo Marsh of Calder Freight spoke at the meeting.", set()),
+        ("Greenway Party chair Ilse Marten said the vote would pass.",
+         {("Ilse Marten", "headOf", "Greenway Party"), ("Ilse Marten", "memberOf", "Greenway Party")}),
+        ("Social Liberal Party (SLP) leader Arno Vick said the vote would pass.",
+         {("Arno Vick", "headOf", "Social Liberal Party"), ("Arno Vick", "memberOf", "Social Liberal Party")}),
+        ("Halvor Brun was named to head the Ministry of Transport on Monday.",
+         {("Halvor Brun", "headOf", "Ministry of Transport")}),
+        ("Her new employer is Kestrel Partners, the Boston-based fund run by Orla Finn.",
+         {("Orla Finn", "headOf", "Kestrel Partners"), ("Kestrel Partners", "basedIn", "Boston")}),
     ],
     "memberOf": [
         (f"Sen. {A} (R-Ohio) spoke on the Senate floor.", {(A, "memberOf", "Republicans"), (A, "memberOf", "Senate")}),

@@ -13,7 +13,7 @@ from ..context import OBJ, SUBJ, Context
 from ..document import context
 from ..registry import proposers
 from ..guards import former
-from ..roles import RoleHit, membership
+from ..roles import RoleHit, membership, role_at
 
 
 def _role_objects(role: Token, first: int, holder: Entity, ctx: Context) -> list[tuple[Entity, str, bool]]:
@@ -35,13 +35,19 @@ def _role_objects(role: Token, first: int, holder: Entity, ctx: Context) -> list
                 e = ctx.resolve(p) or next((ctx.entity(g) for g in p.children if g.dep_ in {"appos", "compound"}
                                             and ctx.entity(g)), None)
                 if e is not None and e is not holder:
-                    out.append((e, "name-prep" if c in name_preps else "prep", False))
+                    out.append((e, "name-prep" if c in name_preps else "prep-to" if c.lower_ == "to" else "prep",
+                                False))
                 elif c.lower_ in {"of", "for", "in"}:
                     unit = True
                     inner = [r for g in p.subtree if g.dep_ in {"poss", "compound", "pobj"}
                              for r in [ctx.resolve(g)] if r is not None and r is not holder]
                     if inner:
                         out.append((inner[0], "unit", True))
+    if role.dep_ == "conj" and role.head.i < role.i and (head_hit := role_at(role.head, ctx.trig)):
+        # "the commission's executive vice chairman and chief executive, X": the first
+        # title's organisation is the second's too
+        out += [(e, how, u) for e, how, u in _role_objects(role.head, role.head.i - head_hit[0] + 1, holder, ctx)
+                if how in {"poss", "left", "left-word", "appos"} and all(e is not o for o, _, _ in out)]
     # the organisation the holder stands in apposition to: "the Commerce Department, Secretary Ross"
     name = role.head if ctx.entity(role.head) is holder else None
     if name is not None and name.dep_ == "appos":
@@ -52,12 +58,30 @@ def _role_objects(role: Token, first: int, holder: Entity, ctx: Context) -> list
     # a bare word there names the organisation whose name holds it: "Commerce Secretary X"
     doc = role.doc
     i = first - 1
+    unit_heads = ctx.words("unitHeadWord")
+    role_words = " ".join(t.lower_ for t in doc[first:role.i + 1])
     while i >= 0 and ((doc[i].head.i in range(first, role.i + 1) or doc[i].head == role.head
-                       or doc[i].head.i in range(i, role.i + 1)) and not doc[i].is_punct or doc[i].tag_ == "POS"):
+                       or doc[i].head.i in range(i, role.i + 1)) and not doc[i].is_punct or doc[i].tag_ == "POS"
+                      or doc[i].text == ")"):
+        if doc[i].text == ")":
+            # "Civic Democratic Party (ODS) leader X": the acronym in brackets names the party
+            opening = next((j for j in range(i - 1, max(-1, i - 6), -1) if doc[j].text == "("), None)
+            if opening is None:
+                break
+            inside = next((e for t in doc[opening + 1:i] for e in [ctx.entity(t)] if e is not None), None)
+            if inside is not None and inside is not holder:
+                out.append((inside, "left", unit))
+                break
+            i = opening - 1
+            continue
         e = ctx.entity(doc[i])
+        if e is not None and any(m.start <= role.i < m.end for m in e.mentions):
+            break       # the title is part of the organisation's own name
         if e is not None and e is not holder:
             out.append((e, "left", unit))
             break
+        if e is None and doc[i].pos_ == "NOUN" and doc[i].tag_ != "POS" and role_words in unit_heads:
+            unit = True     # "the EU's foreign policy chief": the head of a unit of the EU
         if e is None and doc[i].pos_ == "PROPN":
             named = _organisation_named_by(doc[i], ctx)
             if named is not None:
@@ -65,6 +89,10 @@ def _role_objects(role: Token, first: int, holder: Entity, ctx: Context) -> list
                 break
             break   # "Canadian Finance Minister": the minister is not head of Canada
         i -= 1
+    if unit or any(u for _, _, u in out):
+        # "head of tanker research at Y", "Y's head of global markets", "the EU's foreign
+        # policy chief": the head of a unit of Y
+        out = [(e, how, True) for e, how, _ in out]
     return out
 
 
@@ -90,8 +118,11 @@ def role_rules(ctx: Context, hit: RoleHit) -> Iterator[Candidate]:
     objects = _role_objects(tok, first, holder, ctx)
     role_text = " ".join(t.lower_ for t in tok.doc[first:tok.i + 1])
     member = membership(ctx.onto)
+    elsewhere = any(how not in {"left", "name-prep"} for _, how, _ in objects)
     for obj, how, unit in objects:
-        if how in {"left", "name-prep"} and ctx.cls_is(obj, "PoliticalParty") and member:
+        leads = how == "left" and not (elsewhere or subordinate or unit) and any(
+            p != member and ctx.onto.allows(p, holder.cls, obj.cls) for p in props)
+        if how in {"left", "name-prep"} and ctx.cls_is(obj, "PoliticalParty") and member and not leads:
             # "Conservative chair of the committee", "Labour MP X": a member of the party
             yield ctx.candidate(holder, member, obj, tok, "role-party", 0.85, phrase=True)
             continue
@@ -100,13 +131,16 @@ def role_rules(ctx: Context, hit: RoleHit) -> Iterator[Candidate]:
         if subordinate or unit:
             allowed = [ctx.onto.properties[p].unit_fallback or p if ctx.onto.properties[p].unit_fallback else p
                        for p in allowed]
-        if not allowed and obj.cls == "Person" and not subordinate:
+        if not allowed and obj.cls == "Person" and not subordinate and how in {"poss", "left", "prep-to"}:
             # a person's deputy, secretary or chief of staff serves that person
             allowed = [p.name for p in sorted(ctx.onto.properties.values(), key=lambda p: p.priority)
                        if p.role_nouns and ctx.onto.allows(p.name, holder.cls, obj.cls)][:1]
         if not allowed:
             continue
-        conf = {"left": 0.9, "poss": 0.85, "prep": 0.85, "unit": 0.7, "left-word": 0.75, "appos": 0.8,
+        if unit and member and allowed and obj.cls in {"Legislature", "PoliticalParty"} \
+                and ctx.onto.properties[allowed[0]].affiliation:
+            allowed = [member]      # "the Leader of the Opposition in the Lok Sabha": a member of it
+        conf = {"left": 0.9, "poss": 0.85, "prep": 0.85, "prep-to": 0.85, "unit": 0.7, "left-word": 0.75, "appos": 0.8,
                 "name-prep": 0.8}[how]
         phrase = tok.dep_ not in {"attr", "oprd", "pobj"}
         if described:

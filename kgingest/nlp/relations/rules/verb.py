@@ -13,7 +13,7 @@ from ..context import OBJ, SUBJ, Context
 from ..document import context
 from ..registry import proposers
 from ..guards import former, phrase_lemmas
-from ..roles import role_at
+from ..roles import membership, role_at
 from ..syntax import agents, companions, finite, objects, prep_objects, subjects
 from ....ontology import Trigger
 
@@ -62,9 +62,21 @@ def verb_rules(ctx: Context, sent: Span) -> Iterator[Candidate]:
                 objs = pobjs if trig.prep else (
                     [e for c in verb.children if c.dep_ == "nsubjpass" for e in ctx.group(c)] if passive
                     else objects(verb, ctx, ctx.onto.properties[prop].about_owner))
+                if passive and verb.dep_ == "acl" and not objs and not trig.prep:
+                    objs = _described_by(verb.head, ctx)     # "the fund run by X"
+                fallback = ctx.onto.properties[prop].unit_fallback
+                if fallback and any(c.dep_ in OBJ and ctx.entity(c) is None
+                                    and c.lemma_.lower() in ctx.words("partNoun") for c in verb.children):
+                    prop_here = fallback    # "runs the company's North American business": a unit of it
+                else:
+                    prop_here = prop
+                member = membership(ctx.onto)
                 for s in subs:
                     for o in objs:
-                        yield ctx.candidate(s, prop, o, verb, rule, 0.8)
+                        p_o = prop_here
+                        if member and ctx.onto.properties[p_o].affiliation and o.cls in {"PoliticalParty", "Legislature"}:
+                            p_o = member     # "joined the party": a member, not an employee
+                        yield ctx.candidate(s, p_o, o, verb, rule, 0.8)
                 if ctx.onto.properties[prop].symmetric and not objs and len(subs) > 1:
                     for i, a in enumerate(subs):
                         for b in subs[i + 1:]:
@@ -106,6 +118,20 @@ def verb_rules(ctx: Context, sent: Span) -> Iterator[Candidate]:
                 for s in patients:
                     for o in targets:
                         yield ctx.candidate(s, prop, o, verb, rule, 0.8 if pobjs else 0.6)
+
+
+def _described_by(noun: Token, ctx: Context) -> list[Entity]:
+    """The organisation a participle's noun describes: "Tidewell Capital, the fund run by X",
+    through a chain of appositions (the small parser often hangs one on the other)."""
+    t = noun
+    for _ in range(4):
+        e = ctx.entity(t)
+        if e is not None:
+            return [e] if ctx.cls_is(e, "Organization") else []
+        if t.dep_ != "appos" or t.head == t:
+            return []
+        t = t.head
+    return []
 
 
 def _range_entity_near(tok: Token, prop: str, ctx: Context) -> list[Entity]:
