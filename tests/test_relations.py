@@ -75,6 +75,15 @@ CASES = {
          {("Arno Vick", "headOf", "Social Liberal Party"), ("Arno Vick", "memberOf", "Social Liberal Party")}),
         ("Halvor Brun was named to head the Ministry of Transport on Monday.",
          {("Halvor Brun", "headOf", "Ministry of Transport")}),
+        # a bare title opening a sentence goes with the company its paragraph is about
+        ("Lumora Health raised $5m from Kestrel Partners. Chief executive Ada Okoye said the money would fund hiring.",
+         {("Ada Okoye", "headOf", "Lumora Health")}),
+        # a department word picks the ministry of the title's country, not another's
+        ("The US Commerce Department issued new rules on Monday. China's Ministry of Commerce objected on Tuesday. "
+         "Chinese Commerce Minister Wen Bo called the rules unfair.",
+         {("Wen Bo", "headOf", "Ministry of Commerce"), ("Ministry of Commerce", "basedIn", "China")}),
+        ("The Japanese Foreign Ministry said talks would continue. Korean Foreign Minister Park Ji-ho said talks "
+         "had stalled.", set()),
         ("Her new employer is Kestrel Partners, the Boston-based fund run by Orla Finn.",
          {("Orla Finn", "headOf", "Kestrel Partners"), ("Kestrel Partners", "basedIn", "Boston")}),
     ],

@@ -97,14 +97,49 @@ def _role_objects(role: Token, first: int, holder: Entity, ctx: Context) -> list
 
 
 def _organisation_named_by(word: Token, ctx: Context) -> Entity | None:
-    """The one organisation named near this word (two sentences either side) whose name
-    contains it: "Commerce" in "Commerce Secretary X" -> the Commerce Department."""
+    """The one organisation whose name contains this word, named near it (two sentences
+    either side) or else anywhere in the document: "Commerce" in "Commerce Secretary X" ->
+    the Commerce Department. A country before the word picks among several: "Chinese
+    Commerce Minister" -> the commerce ministry named after China, not the US one."""
     n = ctx.sent_index[word.i]
     near = ctx.sents[max(0, n - 2)].start, ctx.sents[min(len(ctx.sents) - 1, n + 2)].end
-    hits = {e for e in ctx.ents.items if e.cls not in {"Person", "Country", "Place"}
-            and any(near[0] <= m.start < near[1] for m in e.mentions)
-            and word.text in (e.label.split() + [w for a in e.aliases for w in a.split()])}
-    return next(iter(hits)) if len(hits) == 1 else None
+    named = [e for e in ctx.ents.items if e.cls not in {"Person", "Country", "Place"}
+             and word.text in (e.label.split() + [w for a in e.aliases for w in a.split()])]
+    country = next((c for t in word.doc[max(0, word.i - 2):word.i] for c in [_country_word(t, ctx)] if c), None)
+    hits = [e for e in named if any(near[0] <= m.start < near[1] for m in e.mentions)]
+    if not hits and country is None:
+        hits = [e for e in named if e.cls == "GovernmentAgency"]
+    if country is not None:
+        # the organisation named with this country anywhere; else an untied one nearby
+        # ("Japanese Foreign Minister" is not head of the "Chinese Foreign Ministry")
+        tied = {e: _countries_before(e, ctx) for e in named}
+        own = [e for e in named if country in tied[e]]
+        hits = own or [e for e in hits if not tied[e]]
+    return hits[0] if len(hits) == 1 else None
+
+
+def _countries_before(org: Entity, ctx: Context) -> set[str]:
+    """Countries named just before a mention of the organisation, in its sentence:
+    "China's Ministry of Commerce", "the US Commerce Department"."""
+    out = set()
+    for m in org.mentions:
+        sent = ctx.sents[ctx.sent_index[m.start]]
+        # "Chinese Foreign Ministry": the country word may be inside the name
+        out.update(c for t in ctx.doc[max(sent.start, m.start - 3):m.end] for c in [_country_word(t, ctx)] if c)
+    return out
+
+
+def _country_word(tok: Token, ctx: Context) -> str | None:
+    """The country a word names, by name, alias or demonym ('Chinese' -> China), or the
+    country entity it belongs to."""
+    e = ctx.entity(tok)
+    if e is not None and e.cls == "Country":
+        return e.label
+    for c in ctx.onto.countries:
+        if tok.text in (c.name, *c.aliases, *c.demonyms):
+            return next((x.label for x in ctx.ents.items if x.cls == "Country"
+                         and {x.label, *x.aliases} & {c.name, *c.aliases}), c.name)
+    return None
 
 
 def role_rules(ctx: Context, hit: RoleHit) -> Iterator[Candidate]:
@@ -137,7 +172,7 @@ def role_rules(ctx: Context, hit: RoleHit) -> Iterator[Candidate]:
                        if p.role_nouns and ctx.onto.allows(p.name, holder.cls, obj.cls)][:1]
         if not allowed:
             continue
-        if unit and member and allowed and obj.cls in {"Legislature", "PoliticalParty"} \
+        if unit and how in {"prep", "unit"} and member and allowed and obj.cls in {"Legislature", "PoliticalParty"} \
                 and ctx.onto.properties[allowed[0]].affiliation:
             allowed = [member]      # "the Leader of the Opposition in the Lok Sabha": a member of it
         conf = {"left": 0.9, "poss": 0.85, "prep": 0.85, "prep-to": 0.85, "unit": 0.7, "left-word": 0.75, "appos": 0.8,
@@ -159,6 +194,11 @@ def role_rules(ctx: Context, hit: RoleHit) -> Iterator[Candidate]:
                    and ctx.onto.allows(p, holder.cls, next(iter(orgs)).cls)]
         if allowed:
             yield ctx.candidate(holder, allowed[0], orgs.pop(), tok, "role-sentence", 0.6, phrase=True)
+        elif not orgs and (topic := _paragraph_company(sent, first, ctx)) is not None:
+            # "SikaBox raised $8m ... Chief executive X said ...": the company the paragraph is about
+            allowed = [p for p in props if p != member and ctx.onto.allows(p, holder.cls, topic.cls)]
+            if allowed:
+                yield ctx.candidate(holder, allowed[0], topic, tok, "role-paragraph", 0.55, phrase=True)
     if not objects:
         # a member of a body named elsewhere in the sentence or by the title: "Sen." -> Senate
         member_props = [p for p in props if "Legislature" in ctx.onto.properties[p].range]
@@ -167,6 +207,34 @@ def role_rules(ctx: Context, hit: RoleHit) -> Iterator[Candidate]:
             if body is not None:
                 yield ctx.candidate(holder, member_props[0], body, tok, "role-body", 0.7,
                                 phrase=tok.dep_ not in {"attr", "oprd", "pobj"})
+
+
+def _paragraph_company(sent: Span, first: int, ctx: Context, reach: int = 4) -> Entity | None:
+    """The company a paragraph is about, for a bare title that opens a sentence ("Chief
+    executive X said"): the first company in the paragraph (at most `reach` sentences
+    back, after a blank line) that heads a sentence as its subject or stands alone as a
+    heading. None when the title does not open its sentence."""
+    if any(not (t.is_punct or t.is_space or ctx.trig.roles.get(t.lower_) or t.pos_ in {"CCONJ", "ADJ", "NOUN"})
+           for t in ctx.doc[sent.start:first]):
+        return None
+    def opens_paragraph(k: int) -> bool:
+        before = ctx.text[ctx.sents[k - 1].start_char:ctx.sents[k].start_char]
+        return "\n\n" in before[len(before.rstrip()):]
+
+    n = ctx.sent_index[sent.start]
+    start = n
+    while start > 0 and n - start < reach and not opens_paragraph(start):
+        start -= 1
+    if start > 0 and not opens_paragraph(start):
+        return None     # no paragraph break within reach
+    for s in ctx.sents[start:n]:
+        for t in s:
+            e = ctx.entity(t)
+            if e is not None and e.cls == "Company" and t.head.i != t.i and ctx.entity(t.head) is e:
+                continue        # not the mention's last word
+            if e is not None and e.cls == "Company" and t.dep_ in {"nsubj", "nsubjpass", "ROOT"}:
+                return e
+    return None
 
 
 def _legislature_for(role: Token, sent: Span, ctx: Context) -> Entity | None:
