@@ -20,6 +20,8 @@ CASES = {
         ("Tom Reyes, the chief aide to Senator Lou Banner, spoke on Friday.", {("Tom Reyes", "advises", "Lou Banner")}),
         ("Peter Lang, an adviser to Chancellor Eva Brandt, spoke to reporters.",
          {("Peter Lang", "advises", "Eva Brandt")}),
+        ("Prime Minister Ola Berg chaired the meeting. The board appointed Rafe Lund as adviser to the prime minister.",
+         {("Rafe Lund", "advises", "Ola Berg")}),
         ("Nora Blake denied advising Governor Sam Ortiz on the deal.", set()),
         ("Nora Blake has never been an adviser to Karl Ebert.", set()),
     ],
@@ -60,6 +62,9 @@ CASES = {
         ("Talia Wren, who joined the Green Party last year, spoke at the rally.",
          {("Talia Wren", "memberOf", "Green Party")}),
         ("Lena Oduya, MP for Hollin Vale, spoke.", set()),
+        # "she" after "X was appointed ..., Y said" is the one reported on
+        ("Mira Sol was appointed to the panel, Tom Webb said. She will take leave from Corvin University, "
+         "where she is a professor.", {("Mira Sol", "worksFor", "Corvin University")}),
     ],
     "headOf": [
         ("Treasury Secretary Dana Kerr said the plan was sound.", {("Dana Kerr", "headOf", "Treasury Department")}),

@@ -41,6 +41,15 @@ def _role_of_appointment(verb: Token, ctx: Context) -> tuple[Token | None, Entit
                 for p in c.children:
                     if p.dep_ == "prep" and p.lower_ in {"of", "at"}:
                         org = next((ctx.resolve(x) for x in p.children if x.dep_ == "pobj" and ctx.resolve(x)), None)
+                    elif p.dep_ == "prep" and p.lower_ == "to":
+                        org = next((r for x in p.children if x.dep_ == "pobj" for r in [ctx.resolve(x)]
+                                    if r is not None and (ctx.entity(x) is r or r.cls == "Person")), None)
+                if org is None and c.dep_ == "pobj" and c.head.lower_ == "as":
+                    # "appointed X as adviser to the prime minister": the parser hangs "to" on the verb
+                    # ("an adviser to the company" is the appointing company itself: left to the subject)
+                    org = next((r for p in verb.children if p.dep_ == "prep" and p.lower_ == "to" and p.i > c.i
+                                for x in p.children if x.dep_ == "pobj" for r in [ctx.resolve(x)]
+                                if r is not None and (ctx.entity(x) is r or r.cls == "Person")), None)
                 return c, org
     return None, None
 
