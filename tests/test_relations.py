@@ -78,6 +78,9 @@ CASES = {
          {("Ilse Marten", "headOf", "Greenway Party"), ("Ilse Marten", "memberOf", "Greenway Party")}),
         ("Social Liberal Party (SLP) leader Arno Vick said the vote would pass.",
          {("Arno Vick", "headOf", "Social Liberal Party"), ("Arno Vick", "memberOf", "Social Liberal Party")}),
+        ("Tomas Hurka takes over the Ministry of the Interior.", {("Tomas Hurka", "headOf", "Ministry of the Interior")}),
+        ("The ministry signed a deal with Northvale Freight, a Leeds firm whose chairman, Ravi Holt, backed the plan.",
+         {("Ravi Holt", "headOf", "Northvale Freight")}),
         ("Halvor Brun was named to head the Ministry of Transport on Monday.",
          {("Halvor Brun", "headOf", "Ministry of Transport")}),
         # a bare title opening a sentence goes with the company its paragraph is about

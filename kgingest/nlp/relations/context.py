@@ -132,7 +132,10 @@ class Context:
         if low == "whose":      # "the WTO, whose director-general, X, ..."
             for anc in tok.ancestors:
                 if anc.dep_ in {"relcl", "appos", "acl"}:
-                    return self.entity(anc.head)
+                    head = anc.head
+                    if self.entity(head) is None and head.dep_ == "appos":
+                        head = head.head    # "Northvale, a Leeds firm whose chairman, X"
+                    return self.entity(head)
             return None
         if tok.pos_ in {"NOUN", "PROPN"} and any(c.lower_ in {"the", "this", "that"} for c in tok.children):
             return self._description(tok)
