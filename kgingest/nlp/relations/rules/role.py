@@ -121,7 +121,7 @@ def _organisation_named_by(word: Token, ctx: Context) -> Entity | None:
 def _countries_before(org: Entity, ctx: Context) -> set[str]:
     """Countries named just before a mention of the organisation, in its sentence:
     "China's Ministry of Commerce", "the US Commerce Department"."""
-    out = set()
+    out: set[str] = set()
     for m in org.mentions:
         sent = ctx.sents[ctx.sent_index[m.start]]
         # "Chinese Foreign Ministry": the country word may be inside the name
