@@ -20,6 +20,8 @@ CASES = {
         ("Tom Reyes, the chief aide to Senator Lou Banner, spoke on Friday.", {("Tom Reyes", "advises", "Lou Banner")}),
         ("Peter Lang, an adviser to Chancellor Eva Brandt, spoke to reporters.",
          {("Peter Lang", "advises", "Eva Brandt")}),
+        ("Prime Minister Ola Berg chaired the meeting. The board appointed Rafe Lund as adviser to the prime minister.",
+         {("Rafe Lund", "advises", "Ola Berg")}),
         ("Nora Blake denied advising Governor Sam Ortiz on the deal.", set()),
         ("Nora Blake has never been an adviser to Karl Ebert.", set()),
     ],
@@ -50,6 +52,19 @@ CASES = {
         ("Helix Pay has named Ruth Amos as its new CISO.", {("Ruth Amos", "worksFor", "Helix Pay")}),
         ("Ruth Amos is a senior fellow at the Brookings Institution.",
          {("Ruth Amos", "worksFor", "Brookings Institution")}),
+        # the head of a unit works for the organisation
+        ("Orla Finn, head of credit research at Kestrel Partners, said spreads would widen.",
+         {("Orla Finn", "worksFor", "Kestrel Partners")}),
+        ("The Commission's transport chief, Rolf Anker, met officials.", {("Rolf Anker", "worksFor", "Commission")}),
+        ("Brightwave Analytics cut jobs. Piet Dorn, who runs the company's Asian business, said the cuts were over.",
+         {("Piet Dorn", "worksFor", "Brightwave Analytics")}),
+        # joining a party is membership; a person's name is no organisation to advise
+        ("Talia Wren, who joined the Green Party last year, spoke at the rally.",
+         {("Talia Wren", "memberOf", "Green Party")}),
+        ("Lena Oduya, MP for Hollin Vale, spoke.", set()),
+        # "she" after "X was appointed ..., Y said" is the one reported on
+        ("Mira Sol was appointed to the panel, Tom Webb said. She will take leave from Corvin University, "
+         "where she is a professor.", {("Mira Sol", "worksFor", "Corvin University")}),
     ],
     "headOf": [
         ("Treasury Secretary Dana Kerr said the plan was sound.", {("Dana Kerr", "headOf", "Treasury Department")}),
@@ -59,6 +74,26 @@ CASES = {
         ("Kasper Lund, who heads the Danish shipping group Nordlys Line, said rates would fall.",
          {("Kasper Lund", "headOf", "Nordlys Line"), ("Nordlys Line", "basedIn", "Denmark")}),
         ("Former chief executive Ivo Marsh of Calder Freight spoke at the meeting.", set()),
+        ("Greenway Party chair Ilse Marten said the vote would pass.",
+         {("Ilse Marten", "headOf", "Greenway Party"), ("Ilse Marten", "memberOf", "Greenway Party")}),
+        ("Social Liberal Party (SLP) leader Arno Vick said the vote would pass.",
+         {("Arno Vick", "headOf", "Social Liberal Party"), ("Arno Vick", "memberOf", "Social Liberal Party")}),
+        ("Tomas Hurka takes over the Ministry of the Interior.", {("Tomas Hurka", "headOf", "Ministry of the Interior")}),
+        ("The ministry signed a deal with Northvale Freight, a Leeds firm whose chairman, Ravi Holt, backed the plan.",
+         {("Ravi Holt", "headOf", "Northvale Freight")}),
+        ("Halvor Brun was named to head the Ministry of Transport on Monday.",
+         {("Halvor Brun", "headOf", "Ministry of Transport")}),
+        # a bare title opening a sentence goes with the company its paragraph is about
+        ("Lumora Health raised $5m from Kestrel Partners. Chief executive Ada Okoye said the money would fund hiring.",
+         {("Ada Okoye", "headOf", "Lumora Health")}),
+        # a department word picks the ministry of the title's country, not another's
+        ("The US Commerce Department issued new rules on Monday. China's Ministry of Commerce objected on Tuesday. "
+         "Chinese Commerce Minister Wen Bo called the rules unfair.",
+         {("Wen Bo", "headOf", "Ministry of Commerce"), ("Ministry of Commerce", "basedIn", "China")}),
+        ("The Japanese Foreign Ministry said talks would continue. Korean Foreign Minister Park Ji-ho said talks "
+         "had stalled.", set()),
+        ("Her new employer is Kestrel Partners, the Boston-based fund run by Orla Finn.",
+         {("Orla Finn", "headOf", "Kestrel Partners"), ("Kestrel Partners", "basedIn", "Boston")}),
     ],
     "memberOf": [
         (f"Sen. {A} (R-Ohio) spoke on the Senate floor.", {(A, "memberOf", "Republicans"), (A, "memberOf", "Senate")}),
