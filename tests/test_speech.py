@@ -64,6 +64,15 @@ CASES = [
     # "it" in the reported clause is the speaker, not the last organisation named before it
     ('Orbix Micro said in a filing with the Harbour Exchange that it "firmly opposes" the ruling and accused '
      'the Commerce Department of overreach.', {("Orbix Micro", "Commerce Department")}),
+    # the ontology's blame words, beside the sentiment lexicon's
+    (f'"{K} has turned the port authority into a cronyism machine," {A} said.', {(A, K)}),
+    # criticism as a noun
+    (f'{A} repeated her accusations against {K} on Monday.', {(A, K)}),
+    (f'{A} launched a tirade against {K} in parliament.', {(A, K)}),
+    (f'{A} denied making any accusation against {K}.', set()),
+    # a judgement in a quote paragraph under a heading that names the speaker
+    (f'{A} spoke after the vote.\n\n4. {A}, MP for Northfield\n'
+     f'"We warned them for months. {K} has made a catastrophic mistake."', {(A, K)}),
     # traps: denial, hypothesis, negation, praise
     (f'{A} denied that {K} had "lied to parliament".', set()),
     (f'"If {K} has lied to us, I will resign," {A} said.', set()),
