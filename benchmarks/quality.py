@@ -24,7 +24,7 @@ import time
 from pathlib import Path
 from types import ModuleType
 
-from kgingest.evaluate import PROPERTIES, evaluate, prf
+from kgingest.tools.evaluate import PROPERTIES, evaluate, prf
 
 ROOT = Path(__file__).resolve().parent.parent
 CORPORA = ("dev", "dev2", "conll04", "redocred")

@@ -163,7 +163,8 @@ def spacy_alone(folder: str, model: str, batch_size: int) -> None:
 
 def stages(folder: Path, model: str, batch_size: int, count: int) -> dict[str, float]:
     """Milliseconds per document in each stage of kgingest, in this process."""
-    from kgingest import emit, entities, relations
+    from kgingest import nlp
+    from kgingest.rdf import emit
     from kgingest.pipeline import Extractor
     from kgingest.sources import read_all
 
@@ -178,11 +179,13 @@ def stages(folder: Path, model: str, batch_size: int, count: int) -> dict[str, f
             t = time.perf_counter()
             parsed = list(extractor.nlp.pipe([d.text for d in batch], batch_size=batch_size))
             times["spacy"] += time.perf_counter() - t
+            find_entities, find_relations = extractor.chain     # the components the CLI runs
             for d, doc in zip(batch, parsed):
+                nlp.remember_text(doc, d.text)
                 t0 = time.perf_counter()
-                ents = entities.find(doc, extractor.onto)
+                ents = find_entities(doc)._.kg_entities
                 t1 = time.perf_counter()
-                rels = relations.find(doc, ents, extractor.onto)
+                rels = find_relations(doc)._.kg_relations
                 t2 = time.perf_counter()
                 triples = emit.document_triples(d, doc, ents, rels, extractor.onto, extractor.model, None)
                 t3 = time.perf_counter()

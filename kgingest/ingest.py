@@ -13,11 +13,16 @@ import time
 from collections.abc import Callable, Iterable, Iterator
 from dataclasses import asdict, dataclass, field
 from pathlib import Path
+from typing import TYPE_CHECKING
 
 from .isolation import DocumentError, isolate
-from .pipeline import DEFAULT_BATCH_SIZE, Extractor, Rendered, WorkerError, run
+from .defaults import DEFAULT_BATCH_SIZE
+from .results import Rendered, WorkerError
 from .sources import Document, InputError, RawDocument
 from .store import Sink
+
+if TYPE_CHECKING:
+    from .pipeline import Extractor
 
 # (action, document, detail); action "traceback" carries a DocumentError's traceback (for --debug)
 Report = Callable[[str, str, str], None]
@@ -84,6 +89,8 @@ def ingest(items: Iterable[RawDocument | Document | InputError | DocumentError],
     Refused credentials, an unreachable server or a dead worker stop the run at once
     (everything after would fail the same way): ``Summary.stopped`` says why.
     """
+    from .pipeline import run  # spaCy: only a run that extracts loads it (delete does not)
+
     start = time.monotonic()
     summary = Summary()
     stored = sink.content_keys()

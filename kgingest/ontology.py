@@ -20,7 +20,9 @@ from rdflib import OWL, RDF, RDFS, Graph, Namespace, URIRef
 from rdflib.collection import Collection
 from rdflib.term import Node
 
-KG = Namespace("https://w3id.org/kgingest/ontology#")
+from . import vocab
+
+KG = Namespace(vocab.KG)
 
 
 @dataclass(frozen=True)
@@ -31,6 +33,7 @@ class OntClass:
     parents: tuple[str, ...]
     cue_words: frozenset[str]
     cue_suffixes: frozenset[str]
+    priority: int | None = None     # kg:priority: precedence when a name fits several classes
 
 
 @dataclass(frozen=True)
@@ -100,6 +103,13 @@ class Ontology:
     lexicon: dict[str, frozenset[str]] = field(default_factory=dict)
     places: frozenset[str] = frozenset()
     digest: str = ""
+
+    @property
+    def precedence(self) -> tuple[str, ...]:
+        """The classes with a ``kg:priority``, lowest first: which class wins when a name or
+        a description fits several."""
+        ranked = [c for c in self.classes.values() if c.priority is not None]
+        return tuple(c.name for c in sorted(ranked, key=lambda c: (c.priority, c.name)))
 
     def words(self, kind: str) -> frozenset[str]:
         """A lexicon word list by its annotation's local name ('negation', 'hedge', ...)."""
@@ -218,6 +228,7 @@ def load(paths: list[Path] | None = None) -> Ontology:
             name, c, str(g.value(c, RDFS.label) or name), parents,
             frozenset(_strings(g, c, KG.cueWord)),
             frozenset(_strings(g, c, KG.cueSuffix)),
+            int(str(priority)) if (priority := g.value(c, KG.priority)) is not None else None,
         )
     properties = {}
     for prop in g.subjects(RDF.type, OWL.ObjectProperty):

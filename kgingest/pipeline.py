@@ -35,21 +35,19 @@ from rdflib import Graph, URIRef
 from spacy.language import Language
 from spacy.tokens import Doc
 
-from . import emit, nlp, ontology
+from . import nlp, ontology
+from .rdf import emit
+from .defaults import DEFAULT_BATCH_SIZE
 from .isolation import DocumentError, isolate
-from .nlp import entities, relations
+from .results import Rendered, Result, WorkerError  # re-exported: kgingest.pipeline.Rendered
+from .nlp import components, entities, relations
 from .sources import DEFAULT_MAX_CHARS, Document, InputError, RawDocument, check_length
 
-DEFAULT_BATCH_SIZE = 32
 # Strings the vocabulary may keep for good (some 10,000 words): the common words of the corpus,
 # learnt from its first documents. spaCy's tokenizer caches no word first seen inside a
 # memory zone, so without them it splits "the" afresh in every document.
 VOCAB_BUDGET = 50_000
 T = TypeVar("T")
-
-
-class WorkerError(RuntimeError):
-    """A worker process died (killed, out of memory): the run cannot go on."""
 
 
 @dataclass
@@ -67,29 +65,6 @@ class Extraction:
         return emit.to_graph(URIRef(self.iri), self.triples)
 
 
-@dataclass(frozen=True)
-class Rendered:
-    """One document's triples as N-Triples text: small, picklable, ready for any sink.
-
-    The lines are sorted, so the same document gives the same bytes in any process.
-    """
-
-    name: str
-    iri: str
-    content_key: str
-    ntriples: str
-    triples: int
-    entities: int
-    relations: int
-    notes: tuple[str, ...] = ()
-
-    def nquads(self) -> str:
-        """The same triples as N-Quads in the document's named graph."""
-        tail = f" <{self.iri}> .\n"
-        return "".join(line + tail for line in self.ntriples.split(" .\n") if line)
-
-
-Result = Rendered | InputError | DocumentError
 
 
 @dataclass(frozen=True)
@@ -110,6 +85,8 @@ class Extractor:
         self.settings = Settings(model, tuple(str(p) for p in ontology_paths), generated_at, max_chars)
         self.onto = ontology.cached(self.settings.ontology_paths)
         self.nlp = nlp.load(self.onto, model)
+        # the kgingest_entities and kgingest_relations components, run on each parsed Doc
+        self.chain = components.chain(self.settings.ontology_paths, keep_caches=True)
         self.nlp.max_length = max(self.nlp.max_length, max_chars + 1)
         prime_labels(self.nlp)
         self.model = nlp.model_version(self.nlp)
@@ -133,8 +110,9 @@ class Extractor:
     def from_doc(self, document: Document, doc: Doc) -> Extraction:
         """Entities, relations and the graph of an already parsed Doc."""
         nlp.remember_text(doc, document.text)
-        ents = entities.find(doc, self.onto)
-        rels = relations.find(doc, ents, self.onto)
+        for component in self.chain:
+            doc = component(doc)
+        ents, rels = doc._.kg_entities, doc._.kg_relations
         triples = emit.document_triples(document, doc, ents, rels, self.onto, self.model, self.generated_at)
         return Extraction(document, self.document_iri(document), self.content_key(document), triples, ents, rels)
 

@@ -3,7 +3,9 @@
 Both are thin adapters over the library and are announced through entry points in
 ``pyproject.toml``, so installing kgingest is enough to use them:
 
-* ``spacy_factories``: ``kgingest`` -> :func:`make_kgingest`. After
+* ``spacy_factories``: ``kgingest_entities`` and ``kgingest_relations``
+  (:mod:`kgingest.nlp.components`, the relations one with its proposers in the config),
+  and ``kgingest`` -> :func:`make_kgingest`, the two as one. After
   ``nlp.add_pipe("kgingest")`` on an English pipeline with ``ner`` and ``parser``, every
   Doc carries ``doc._.kg_entities`` (:class:`kgingest.nlp.entities.Entities`) and
   ``doc._.kg_relations`` (a list of :class:`kgingest.nlp.relations.Relation`), the very objects
@@ -24,154 +26,41 @@ Both are thin adapters over the library and are announced through entry points i
 from __future__ import annotations
 
 import dataclasses
-import shutil
 from datetime import datetime
 from pathlib import Path
-from typing import TYPE_CHECKING, Any, Optional
+from typing import Any, Optional
 
 from rdflib.graph import DATASET_DEFAULT_GRAPH_ID, Graph
 from rdflib.parser import FileInputSource, InputSource, Parser, URLInputSource
 from spacy.language import Language
 from spacy.tokens import Doc
-from srsly import msgpack_decoders, msgpack_encoders
 
-# nlp registers the "kgingest_paragraphs" component: a saved pipeline that contains it
-# loads wherever spaCy imports this module through the entry point.
+# the components module registers kgingest_entities, kgingest_relations and (through
+# nlp.pipeline) kgingest_paragraphs: a saved pipeline that contains them loads wherever
+# spaCy imports this module through the entry point
 from . import nlp as kgnlp
-from . import ontology
+from .nlp.lang import check as check_language
+from .nlp.components import (MSGPACK_KEY, ONTOLOGY_DIR, Found, _OntologyComponent, add_entities, add_helpers,
+                             add_relations, decode_found, encode_found, paths_option)
 
-if TYPE_CHECKING:
-    from .nlp.entities import Entities
-    from .nlp.relations import Relation
-
-
-@dataclasses.dataclass
-class Found:
-    """What the component found in one Doc (``doc._.kg``): entities and the relations
-    between them. Relations refer to the very Entity objects of ``entities.items``."""
-
-    entities: "Entities"
-    relations: list["Relation"]
-
-
-def _get(field: str):
-    return lambda doc: getattr(doc._.kg, field) if doc._.kg is not None else None
-
-
-if not Doc.has_extension("kg"):
-    Doc.set_extension("kg", default=None)
-for _attr, _field in (("kg_entities", "entities"), ("kg_relations", "relations")):
-    if not Doc.has_extension(_attr):
-        Doc.set_extension(_attr, getter=_get(_field))
-
-# Docs carry ``doc._.kg`` through msgpack (nlp.pipe(n_process=...), Doc.to_bytes,
-# DocBin(store_user_data=True)) as plain lists: no pickle, so loading a DocBin runs no code.
-MSGPACK_KEY = "__kgingest_found__"
-
-
-def encode_found(obj: Any, chain=None) -> Any:
-    """srsly msgpack encoder for :class:`Found`: every dataclass field, entities by index."""
-    if not isinstance(obj, Found):
-        return obj if chain is None else chain(obj)
-    items = obj.entities.items
-    index = {id(e): i for i, e in enumerate(items)}
-
-    def entity(e) -> dict:
-        out = {f.name: getattr(e, f.name) for f in dataclasses.fields(e)}
-        out["aliases"] = sorted(e.aliases)
-        out["mentions"] = [dataclasses.asdict(m) for m in e.mentions]
-        return out
-
-    def relation(r) -> dict:
-        out = {f.name: getattr(r, f.name) for f in dataclasses.fields(r)}
-        out["subject"], out["object"] = index[id(r.subject)], index[id(r.object)]
-        return out
-
-    return {MSGPACK_KEY: 1, "entities": [entity(e) for e in items],
-            "at_token": [[t, index[id(e)]] for t, e in obj.entities.at_token.items()],
-            "relations": [relation(r) for r in obj.relations]}
-
-
-def decode_found(obj: Any, chain=None) -> Any:
-    """srsly msgpack decoder for :class:`Found`."""
-    if not (isinstance(obj, dict) and obj.get(MSGPACK_KEY) == 1):
-        return obj if chain is None else chain(obj)
-    from .nlp.entities import Entities, Entity, Mention
-    from .nlp.relations import Relation
-
-    items = [Entity(**{**e, "aliases": set(e["aliases"]), "mentions": [Mention(**m) for m in e["mentions"]]})
-             for e in obj["entities"]]
-    relations = [Relation(**{**r, "subject": items[r["subject"]], "object": items[r["object"]]})
-                 for r in obj["relations"]]
-    return Found(Entities(items, {t: items[i] for t, i in obj["at_token"]}), relations)
-
-
-msgpack_encoders.register("kgingest", func=encode_found)
-msgpack_decoders.register("kgingest", func=decode_found)
-
-ONTOLOGY_DIR = "ontology"   # sub-folder of the component's folder in nlp.to_disk
+__all__ = ["MSGPACK_KEY", "ONTOLOGY_DIR", "Found", "KgIngest", "KgIngestParser", "add_helpers", "decode_found",
+           "encode_found", "make_kgingest"]
 
 
 # ---------------------------------------------------------------- spaCy component
 
 
-class KgIngest:
-    """Finds the ontology's entities and relations in a parsed Doc.
+class KgIngest(_OntologyComponent):
+    """``kgingest``: ``kgingest_entities`` and ``kgingest_relations`` (with the bundled
+    proposers) as one component, under the name it had before the two existed.
 
     It reads ``doc.ents``, sentences and the dependency parse as the earlier components
     left them; the factory puts kgingest's own two helpers (paragraph splitter, gazetteer
     entity ruler) in front of ``parser`` and ``ner`` so that the result equals the CLI's.
     """
 
-    def __init__(self, paths: tuple[str, ...] = ()):
-        self.paths = paths
-        self.onto = ontology.cached(paths)
-
     def __call__(self, doc: Doc) -> Doc:
-        from .nlp import relations
-        from .nlp import entities
-
-        found = entities.find(doc, self.onto)
-        doc._.kg = Found(found, relations.find(doc, found, self.onto))
-        kgnlp.forget(doc)       # the stages' caches are not the Doc's data: keep them out of DocBins
-        return doc
-
-    # The ontology travels with the pipeline: nlp.to_disk copies the files it was read
-    # from, spacy.load reads them back, so a saved pipeline gives the same results on a
-    # machine that has another (or no) copy of the ontology folder.
-    def to_disk(self, path: str | Path, *, exclude: tuple[str, ...] = ()) -> None:
-        root = Path(path) / ONTOLOGY_DIR
-        for i, source in enumerate(self.paths or (str(ontology.default_dir()),)):
-            source = Path(source)
-            files = [*source.glob("*.ttl"), *source.glob("*.tsv")] if source.is_dir() else [
-                source, *source.parent.glob("*.tsv")]
-            target = root / str(i)
-            target.mkdir(parents=True, exist_ok=True)
-            for f in files:
-                shutil.copyfile(f, target / f.name)
-
-    def from_disk(self, path: str | Path, *, exclude: tuple[str, ...] = ()) -> "KgIngest":
-        saved = Path(path) / ONTOLOGY_DIR
-        folders = sorted((d for d in saved.glob("*") if d.is_dir()), key=lambda d: int(d.name))
-        if folders:
-            self.paths = tuple(str(d) for d in folders)
-            self.onto = ontology.cached(self.paths)
-        return self
-
-
-def add_helpers(nlp: Language, onto: ontology.Ontology) -> None:
-    """Add the CLI's paragraph splitter and gazetteer ruler unless the pipeline has them.
-
-    The names are the CLI's (``kgingest_paragraphs``, ``kgingest_ruler``), so a pipeline
-    built by :func:`kgingest.nlp.load`, or one saved with the component, is left as it is.
-    """
-    missing = [c for c in ("parser", "ner") if c not in nlp.pipe_names]
-    if missing:
-        raise ValueError(
-            f"the kgingest component needs an English pipeline with 'parser' and 'ner' before it "
-            f"(missing: {', '.join(missing)}; pipeline: {nlp.pipe_names}); "
-            "or add it with config={'helpers': False} to run on the Doc as it comes")
-    kgnlp.add_helpers(nlp, onto)
+        return add_relations(add_entities(doc, self.onto), self.onto)
 
 
 @Language.factory(
@@ -187,19 +76,14 @@ def make_kgingest(nlp: Language, name: str, *, ontology: Optional[str], helpers:
     ``helpers``: also add the paragraph splitter (before ``parser``) and the gazetteer
     entity ruler (before ``ner``) that ``kgingest extract`` uses, if they are missing.
     """
-    component = KgIngest(_paths(ontology))
+    check_language(nlp.lang, "the pipeline of the kgingest component")
+    component = KgIngest(paths_option(ontology))
     if helpers:
         add_helpers(nlp, component.onto)
     return component
 
 
-def _paths(paths: str | Path | list | tuple | None) -> tuple[str, ...]:
-    """Ontology option (None, one path or several) -> the key of ontology.cached."""
-    if paths is None:
-        return ()
-    if isinstance(paths, (str, Path)):
-        return (str(paths),)
-    return tuple(str(p) for p in paths)
+_paths = paths_option
 
 
 # ---------------------------------------------------------------- rdflib parser
@@ -231,7 +115,7 @@ class KgIngestParser(Parser):
         if unknown:
             raise TypeError(f"kgingest parser: unknown option(s) {', '.join(sorted(unknown))}; "
                             f"expected some of {', '.join(sorted(PARSER_OPTIONS))}")
-        from .emit import PREFIXES
+        from .rdf.emit import PREFIXES
         from .pipeline import Extractor
 
         when = options.get("generated_at")
@@ -264,7 +148,7 @@ def _documents(source: InputSource, doc_id: str | None) -> list:
         return docs
     stream = source.getByteStream()
     if stream is not None:
-        data = stream.read()
+        data: str | bytes = stream.read()
     else:
         chars = source.getCharacterStream()
         data = chars.read() if chars is not None else b""

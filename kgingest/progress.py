@@ -12,7 +12,7 @@ import time
 from dataclasses import dataclass, field
 from typing import TextIO
 
-from .pipeline import Rendered, Result
+from .results import Rendered, Result
 
 
 @dataclass

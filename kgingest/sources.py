@@ -138,10 +138,10 @@ def decode_as(data: bytes, name: str) -> tuple[str, str]:
         return _clean_text(data.decode("utf-8"), name), "utf-8"
     except UnicodeDecodeError as e:
         bad = e.start
-    encoding = _detect(data)
-    if encoding is None:
+    detected = _detect(data)
+    if detected is None:
         raise InputError(f"{name}: not UTF-8 (byte {bad}: {data[bad:bad + 1]!r}) and no other encoding fits")
-    return _clean_text(data.decode(encoding), name), encoding
+    return _clean_text(data.decode(detected), name), detected
 
 
 def decode(data: bytes, name: str) -> str:
@@ -203,8 +203,10 @@ def html_text(html: bytes | str, name: str, max_chars: int = DEFAULT_MAX_CHARS) 
     config.set("DEFAULT", "MAX_FILE_SIZE", str(max(20_000_000, max_chars * HTML_BYTES_PER_CHAR)))
     result = trafilatura.bare_extraction(html, with_metadata=True, include_comments=False,
                                          include_tables=False, deduplicate=False, config=config)
+    if isinstance(result, dict):  # only with as_dict=True, which is not asked for
+        raise TypeError("trafilatura.bare_extraction returned a dict")
     body = result.text if result is not None else None
-    if not body or not body.strip():
+    if result is None or not body or not body.strip():
         raise InputError(f"{name}: no article text found in the HTML")
     paragraphs = [line.strip() for line in body.splitlines() if line.strip()]
     title = (result.title or "").strip() or None
@@ -259,7 +261,7 @@ def read_text(path: str) -> Document:
     if path == "-":
         return Document(id="stdin", text=decode(sys.stdin.buffer.read(), "<stdin>"))
     for item in _file(path, "text", DEFAULT_MAX_CHARS):
-        if isinstance(item, InputError):
+        if isinstance(item, (InputError, DocumentError)):
             raise item
         return item.parse()
     raise InputError(f"{path}: no document")  # pragma: no cover - _file yields one item for text
@@ -297,16 +299,16 @@ def walk(root: str, globs: Sequence[str] = DEFAULT_GLOBS) -> Iterator[Path | Inp
         path = folder / entry.name
         try:
             is_dir = entry.is_dir()
-            st = entry.stat() if is_dir else None
+            entry_st = entry.stat() if is_dir else None
         except OSError as e:
             yield InputError(f"{path}: {_why(e)}")
             continue
-        if st is None:
+        if entry_st is None:
             if any(PurePosixPath(path.relative_to(top).as_posix()).match(g) for g in globs):
                 yield path
-        elif (st.st_dev, st.st_ino) in ancestors:
+        elif (entry_st.st_dev, entry_st.st_ino) in ancestors:
             yield InputError(f"{path}: symlink loop (leads back to {os.path.realpath(path)})")
-        elif (error := enter(path, ancestors | {(st.st_dev, st.st_ino)})) is not None:
+        elif (error := enter(path, ancestors | {(entry_st.st_dev, entry_st.st_ino)})) is not None:
             yield error
 
 
@@ -320,7 +322,7 @@ def _why(e: OSError) -> str:
     return f"cannot read ({e.strerror})"
 
 
-def _file(path: str, given: str | None, max_chars: int) -> Iterator[RawDocument | InputError]:
+def _file(path: str, given: str | None, max_chars: int) -> Iterator[RawDocument | InputError | DocumentError]:
     fmt = input_format(path, given)
     try:
         st = os.stat(path)
@@ -355,7 +357,8 @@ def _file(path: str, given: str | None, max_chars: int) -> Iterator[RawDocument 
     yield RawDocument(name=path, id=p.resolve().as_uri(), content=data, format=fmt, path=str(p))
 
 
-def _stream(stream: BinaryIO, name: str, fmt: str, max_chars: int) -> Iterator[RawDocument | InputError]:
+def _stream(stream: BinaryIO, name: str, fmt: str,
+            max_chars: int) -> Iterator[RawDocument | InputError | DocumentError]:
     if fmt == "jsonl":
         yield from _jsonl(stream, name, None, max_chars)
         return

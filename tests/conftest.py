@@ -69,7 +69,8 @@ def hand_made_graph(doc_id: str = "hand-made", meeting_confidence: float = 0.8):
     (no trained model): two relations, four entities, one of them named twice."""
     import spacy
 
-    from kgingest import emit, ontology
+    from kgingest import ontology
+    from kgingest.rdf import emit
     from kgingest.nlp.entities import Entities, Entity, Mention
     from kgingest.nlp.relations import Relation
     from kgingest.sources import Document

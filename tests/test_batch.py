@@ -21,7 +21,7 @@ from rdflib.namespace import DCTERMS
 from conftest import DEV, FIXED_TIME, SAMPLE, make_unreadable
 from kgingest.nlp import entities
 from kgingest.cli import main
-from kgingest.outfile import RdfWriter
+from kgingest.rdf.outfile import RdfWriter
 from kgingest.isolation import DocumentError
 from kgingest.pipeline import Rendered, WorkerError, run
 from kgingest.progress import Status, Tally

@@ -16,7 +16,7 @@ from rdflib.namespace import RDFS
 from conftest import SAMPLE
 from kgingest import __version__
 from kgingest.cli import main
-from kgingest.emit import document_iri
+from kgingest.rdf.emit import document_iri
 
 DATA = Path(__file__).resolve().parent / "data"
 

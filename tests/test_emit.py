@@ -6,9 +6,9 @@ from rdflib import RDF, BNode, Dataset, Graph, Literal, URIRef
 from rdflib.compare import isomorphic
 from rdflib.namespace import PROV
 
-from kgingest.outfile import FORMATS, QUAD_FORMATS, RdfWriter
+from kgingest.rdf.outfile import FORMATS, QUAD_FORMATS, RdfWriter
 from kgingest.sources import Document
-from kgingest.emit import NIF, document_iri, entity_iri, slug
+from kgingest.rdf.emit import NIF, document_iri, entity_iri, slug
 from kgingest.ontology import KG
 
 TEXT = "It rained in Berlin. Ada Voss met Karl Ebert on Monday. Voss said the talks went well."

@@ -91,3 +91,70 @@ def test_punctuation_tagged_as_proper_noun_does_not_hang(extract_one):
     """A sentence on which the untagged-name scan once looped for ever (CoNLL04 train)."""
     text = "'' The damage was minimal , '' said Coast Guard Lt. Steve Smith of the Galveston station ."
     assert "Steve Smith" in entities(extract_one, text)
+
+
+def test_legal_form_is_part_of_a_registered_name(extract_one):
+    found = entities(extract_one, "Regulators fined Harbin Qiyuan Valve Co., Ltd. and Kuching Baru Plastics Sdn. Bhd. "
+                                  "on Monday, and cleared Delmar Bulk (Malta) Limited.")
+    assert found["Harbin Qiyuan Valve Co., Ltd."][0] == "Company"
+    assert found["Kuching Baru Plastics Sdn. Bhd."][0] == "Company"
+    assert found["Delmar Bulk (Malta) Limited"][0] == "Company"
+    assert not [label for label in found if label.endswith(" Co.") or label.endswith(" Sdn")]
+
+
+def test_short_form_of_a_registered_name_joins_it(extract_one):
+    found = entities(extract_one, "Brightwater Harbour Trading Limited denied the report. Brightwater Harbour said "
+                                  "it would appeal.")
+    assert found == {"Brightwater Harbour Trading Limited": ("Company", {"Brightwater Harbour"})}
+
+
+def test_bracketed_acronym_recovers_and_types_the_long_name(extract_one):
+    found = entities(extract_one, "The Progressive Farmers Congress (PFC) won the vote. Later the PFC said "
+                                  "it would form a government.")
+    assert found["Progressive Farmers Congress"] == ("PoliticalParty", {"PFC"})
+    assert "PFC" not in found
+
+
+def test_congress_is_a_chamber_unless_the_document_makes_it_a_party(extract_one):
+    assert entities(extract_one, "Congress passed the budget on Friday.")["Congress"][0] == "Legislature"
+    assert entities(extract_one, "The National Congress passed the budget.")["National Congress"][0] == "Legislature"
+    found = entities(extract_one, "A Congress spokesperson attacked the budget on Friday.")
+    assert found["Congress"][0] == "PoliticalParty"
+
+
+def test_acronym_alone_joins_the_organisation_it_spells(extract_one):
+    found = entities(extract_one, "Lagos economist Bisi Adeola joins SaDB. She starts at the Sahel "
+                                  "Development Bank in May.")
+    assert found["Sahel Development Bank"] == ("Organization", {"SaDB"})
+
+
+def test_a_k_a_aliases_join_their_name(extract_one):
+    text = ("The following were designated:\n\n"
+            "1. KORVANE MARINE TRADING FZE (a.k.a. KORVANE SHIPPING; a.k.a. KORVANE GENERAL TRADING FZE), "
+            "a Dubai-based company.\n\n"
+            "2. TALIB RASHIDOV (a.k.a. TALIB RASHIDI), a national of Uzbekistan.\n\n"
+            "3. MIRELA OSTROVA, an Uzbek national who works for the firm.")
+    found = entities(extract_one, text)
+    assert found["KORVANE MARINE TRADING FZE"] == (
+        "Company", {"KORVANE GENERAL TRADING FZE", "KORVANE SHIPPING"})
+    assert found["TALIB RASHIDOV"] == ("Person", {"TALIB RASHIDI"})
+    assert found["MIRELA OSTROVA"][0] == "Person"
+
+
+def test_people_by_title_relative_clause_and_double_surname(extract_one):
+    found = entities(extract_one, "In Vilnius, Estonian MEP Kadri Saarvelt, who sits on the committee, spoke first. "
+                                  "Deputy Minister Tomasz Wielgosz-Brandt replied, and Speaker Ibrahim Okonjo-Bello "
+                                  "read the letter.")
+    assert found["Kadri Saarvelt"][0] == "Person"
+    assert found["Tomasz Wielgosz-Brandt"][0] == "Person"
+    assert found["Ibrahim Okonjo-Bello"][0] == "Person"
+
+
+def test_honorific_of_another_culture_is_no_part_of_the_name(extract_one):
+    found = entities(extract_one, "Musa Garkuwa chairs the board. Alhaji Garkuwa said the board would meet.")
+    assert found == {"Musa Garkuwa": ("Person", {"Garkuwa"})}
+
+
+def test_head_noun_types_a_name_with_of(extract_one):
+    found = entities(extract_one, "The Council of Economic Advisers met on Monday.")
+    assert found["Council of Economic Advisers"][0] == "Organization"

@@ -17,7 +17,7 @@ import pytest
 from click.testing import CliRunner
 from rdflib import Graph
 
-from kgingest import evaluate
+from kgingest.tools import evaluate
 from kgingest.cli import main
 
 ROOT = Path(__file__).resolve().parents[1]

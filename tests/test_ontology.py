@@ -59,3 +59,9 @@ def test_digest_changes_with_the_files(tmp_path):
         "@prefix kg: <https://w3id.org/kgingest/ontology#> . kg:x kg:y kg:z .", encoding="utf-8")
     other = ontology.load([ontology.default_dir(), tmp_path])
     assert other.digest != ONTO.digest and set(other.classes) == set(ONTO.classes)
+
+
+def test_class_precedence_is_ontology_data():
+    """kg:priority on the classes: the most specific kind of organisation first."""
+    assert ontology.load().precedence == ("SanctionsList", "Legislature", "GovernmentAgency", "PoliticalParty",
+                                          "MediaOrganization", "Company", "Organization", "Place")

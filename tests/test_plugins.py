@@ -19,7 +19,8 @@ from rdflib import Dataset, Graph
 from rdflib.compare import isomorphic
 from rdflib.namespace import PROV
 
-from kgingest import emit, nlp as kgnlp, ontology, plugins
+from kgingest import nlp as kgnlp, ontology, plugins
+from kgingest.rdf import emit
 from kgingest.pipeline import Extractor
 from kgingest.sources import read_text
 

@@ -16,7 +16,9 @@ from click.testing import CliRunner
 from rdflib import Dataset, Graph
 
 from conftest import hand_made_graph as shared_hand_made_graph
-from kgingest import emit, ontology, show
+from kgingest import ontology
+from kgingest.rdf import emit
+from kgingest.tools import show
 from kgingest.cli import main
 
 ROOT = Path(__file__).resolve().parents[1]

@@ -31,7 +31,7 @@ from conftest import KUDLOW_EVIDENCE
 from kgingest.ingest import Summary, delete, ingest, lookup_values
 from kgingest.isolation import DocumentError
 from kgingest.pipeline import Extractor, Rendered, Result
-from kgingest.query_format import declared_prefixes, display_prefixes, show, write_results
+from kgingest.store.query_format import declared_prefixes, display_prefixes, show, write_results
 from kgingest.sources import Document, InputError, RawDocument
 from kgingest.store import (
     KG,

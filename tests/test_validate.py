@@ -18,9 +18,9 @@ from rdflib.namespace import PROV
 from conftest import hand_made_graph
 from kgingest import ontology
 from kgingest.cli import main
-from kgingest.emit import KGID, NIF
+from kgingest.rdf.emit import KGID, NIF
 from kgingest.ontology import KG
-from kgingest.validate import shapes_graph, validate_files, validate_graph
+from kgingest.tools.validate import shapes_graph, validate_files, validate_graph
 
 ROOT = Path(__file__).resolve().parents[1]
 DEV = ROOT.parent / "shared" / "corpus" / "dev"

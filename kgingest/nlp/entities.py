@@ -92,14 +92,22 @@ class Lexicon:
     cue_words: frozenset[str] = frozenset()
     name_cues: dict[str, str] = field(default_factory=dict)             # capitalised cue -> class
     name_cues_multi: list[tuple[str, str]] = field(default_factory=list)   # "White House" -> class
+    legal_forms: frozenset[str] = frozenset()                           # "Ltd", "Sdn", "GmbH" (no final dot)
+    suffixes: frozenset[str] = frozenset()                              # every class's cue suffixes
+    dotted_forms: frozenset[str] = frozenset()                          # legal forms written with a dot
 
     @classmethod
     def build(cls, onto: Ontology) -> "Lexicon":
         lex = cls(onto)
         lex.role_words = frozenset(w for p in onto.properties.values() for noun in p.role_nouns
                                    for w in noun.split() if w.isalpha() and len(w) > 2 and w not in CONNECTORS)
+        # case matters: "AS" and "SA" are legal forms, "as" and "sa" are not
+        lex.legal_forms = frozenset(w.rstrip(".") for w in onto.words("legalForm") if not w.islower())
+        lex.dotted_forms = frozenset(w for w in onto.words("legalForm") if w.endswith(".") and not w.islower())
+        lex.suffixes = frozenset(w for c in onto.classes.values() for w in c.cue_suffixes if w[0].isupper())
         lex.cue_words = frozenset(CONNECTORS) | {w.lower() for c in onto.classes.values()
-                                                 for w in (*c.cue_words, *c.cue_suffixes)}
+                                                 for w in (*c.cue_words, *c.cue_suffixes)} | {
+            w.lower() for w in lex.legal_forms}
         for name in ORG_ORDER:          # the most specific class first keeps the word
             for cue in sorted(onto.classes[name].cue_words) if name in onto.classes else ():
                 if cue[0].isupper() and " " in cue:
@@ -163,9 +171,13 @@ def _clean(span: Span, onto: Ontology) -> Span | None:
         end -= 1
     if start >= end:
         return None
-    commas = [t.i for t in doc[start:end] if t.text == ","]
+    legal = lexicon(onto).legal_forms
+    commas = [t.i for t in doc[start:end] if t.text == "," and not (
+        t.i + 1 < len(doc) and doc[t.i + 1].text.rstrip(".") in legal)]     # "Co., Ltd." is one name
     if commas and not any(t.lower_ in {"and", "&"} for t in doc[commas[0]:end]):
         end = commas[0]     # an enumeration needs its "and": "Ministry of Commerce, Beijing" stops at the comma
+    if span.label_ in {"ORG", "PERSON"}:
+        end = _legal_form_end(doc, end, legal, lexicon(onto).dotted_forms)
     while span.label_ == "PERSON" and end + 1 < len(doc) and doc[end].text == "-" and not doc[end - 1].whitespace_ \
             and not doc[end].whitespace_ and doc[end + 1].is_alpha and doc[end + 1].is_lower \
             and doc[end + 1].pos_ not in {"VERB", "ADJ", "ADV"}:
@@ -174,21 +186,65 @@ def _clean(span: Span, onto: Ontology) -> Span | None:
     text = out.text
     if "\n" in text or not any(ch.isalpha() for ch in text) or text.islower():
         return None
-    if any(t.lower_ in onto.words("furnitureWord") for t in out):
-        return None
+    furniture = [t.i for t in out if t.lower_ in onto.words("furnitureWord")]
+    if furniture and (len(out) == 1 or normalize(text) not in lexicon(onto).known) and (
+            len(furniture) > 1 or furniture[0] == out.start or _name_cue(out, onto) is None):
+        return None     # "Sign up", "Trending News"; but "Ministry of Home Affairs", "Linford Search"
     return out
+
+
+def _legal_form_end(doc: Doc, end: int, legal: frozenset[str], dotted: frozenset[str]) -> int:
+    """The end of a company name's legal form, which NER often cuts off or splits at its
+    punctuation: "Seri Mutiara Electronics" + "Sdn. Bhd.", "Harbour Logistics" + "(HK) Limited",
+    "Avionics Co." + ", Ltd."."""
+    def is_legal(i: int) -> bool:
+        return i < len(doc) and doc[i].text.rstrip(".") in legal and not doc[i].text.startswith(".")
+
+    i = end
+    if i < len(doc) and doc[i].text == "(":     # a place or trade name in brackets, then the legal form
+        close = next((k for k in range(i + 1, min(i + 5, len(doc))) if doc[k].text == ")"), None)
+        if close is None or close == i + 1 or not is_legal(close + 1) or not all(
+                doc[k].is_title or doc[k].is_upper for k in range(i + 1, close)):
+            return end
+        i = close + 1
+    while True:
+        if is_legal(i):
+            i += 1
+        elif doc[i - 1].text + "." in dotted and i < len(doc) and doc[i].text == "." \
+                and not doc[i - 1].whitespace_:
+            i += 1      # "Sdn" + "."
+        elif i + 1 < len(doc) and doc[i].text in {",", "&"} and is_legal(i + 1):
+            i += 2      # ", Ltd.", "& Co."
+        else:
+            return i if i > end and is_legal(i - 1) or (i > end and doc[i - 1].text == ".") else end
 
 
 def _name_cue(span: Span, onto: Ontology) -> str | None:
     """A class from the words of the name itself: suffixes first, then capitalised cue words."""
     last = span[-1].text
+    lex = lexicon(onto)
+    if last.rstrip(".") in lex.legal_forms and len(span) > 1:
+        return "Company"
+    text = span.text
+    for cue, cls in lex.name_cues_multi:        # "White House" outranks "House", "Central Bank" "Bank"
+        if cue in text:
+            return cls
+    of = next((t.i for t in span[1:] if t.lower_ in {"of", "for", "on"}), None)
+    if of is not None:      # the head noun before "of" names the kind: "Council of Economic Advisers"
+        head = _name_cue(span.doc[span.start:of], onto)
+        if head is not None:
+            return head
     for cls in ORG_ORDER:
         if cls in onto.classes and last in onto.classes[cls].cue_suffixes:
-            return cls
-    lex = lexicon(onto)
-    text = span.text
-    for cue, cls in lex.name_cues_multi:        # "White House" outranks "House"
-        if cue in text:
+            if last in lex.name_cues and len(span) > 1:
+                # a suffix that is also another class's word ("Congress") needs a name word of its
+                # own: "All Progressives Congress" is a party, "US Congress" and "Congress" are not
+                generic = onto.words("agencyPrefix")
+                if not any(t.is_alpha and t.text[0].isupper() and not lex.country_of(t.text)
+                           and t.text not in generic and t.lower_ not in CONNECTORS for t in span[:-1]):
+                    continue    # "National Congress", "Colombian Congress": a chamber
+            elif last in lex.name_cues:
+                continue
             return cls
     hits = [lex.name_cues[w] for w in ({t.text for t in span} | {t.text.title() for t in span if t.is_upper})
             if w in lex.name_cues]
@@ -236,6 +292,10 @@ def classify(span: Span, label: str, onto: Ontology, lex: Lexicon) -> tuple[str 
         name, cls = lex.known[stripped]
         return cls, name
     if label == "NORP":
+        words = text.split()
+        if 1 < len(words) <= 3 and all(w[:1].isupper() and w[1:].islower() for w in words) and not any(
+                lex.country_of(w) or w.lower() in _cue_words(onto) or normalize(w) in lex.known for w in words):
+            return "Person", None       # "Marina Tolmacheva": the NER's nationality label on a name
         return None, None
     if n in lex.places and (label != "PERSON" or len(span) == 1):
         return "Place", None
@@ -317,28 +377,57 @@ def _party_tags(doc: Doc, onto: Ontology, lex: Lexicon) -> Iterator[tuple[Mentio
             yield Mention(span.start, span.end, span.text, "NORP"), known[1], known[0]
 
 
-def _untagged_names(doc: Doc, onto: Ontology, lex: Lexicon) -> Iterator[tuple[Mention, str, str | None]]:
-    """Names the statistical NER left untagged: a run of proper nouns that is a known place
-    ("the Yokohama carmaker"), or the subject of a verb only organisations do ("Pemberton
-    Media has appointed ...": the ontology's inverse triggers such as hire, appoint)."""
+FREE_ENTS = {"", "PERSON", "ORG", "GPE", "NORP", "LOC", "FAC", "WORK_OF_ART", "PRODUCT"}   # a name may hide there
+
+
+def _untagged_names(doc: Doc, onto: Ontology, lex: Lexicon, taken: set[int]) -> Iterator[tuple[Mention, str, str | None]]:
+    """Names the statistical NER left untagged (or tagged as a title, a product, a country
+    inside a surname): a run of proper nouns that is a known place ("the Yokohama carmaker"),
+    the subject of a verb only organisations do ("Pemberton Media has appointed ...": the
+    ontology's inverse triggers such as hire, appoint), or a person by context: a title or
+    honorific before it ("MEP Rasa Vaitkute"), a verb of saying or ', who' after it, or the
+    shape of a double surname ("Abdulkadir Gambo-Idris")."""
     hiring = {t.lemma.split()[0] for p in onto.properties.values() for t in p.inverse_verbs}
     roles = _role_words(onto)
-    pos = token_strings(doc).pos
+    titles = roles | {r.lower() for r in roles} | onto.words("honorific")
+    speech = onto.words("speechVerb")
+    strings = token_strings(doc)
+    pos = strings.pos
 
     def free_name_word(k: int) -> bool:
-        return pos[k] == "PROPN" and not doc[k].ent_type_ and not doc[k].is_punct
+        if k in taken or doc[k].ent_type_ not in FREE_ENTS:
+            return False
+        if doc[k].text == "-":      # inside a hyphenated name: "Gambo-Idris"
+            return 0 < k < len(doc) - 1 and not doc[k - 1].whitespace_ and not doc[k].whitespace_ \
+                and doc[k + 1].is_title and pos[k - 1] == "PROPN"
+        return pos[k] == "PROPN" and not doc[k].is_punct
 
     i = 0
     while i < len(doc):
-        if not free_name_word(i):
+        if not free_name_word(i) or doc[i].text == "-":
             i += 1
             continue
         j = i
-        while j < len(doc) and free_name_word(j):
+        while j < len(doc) and free_name_word(j) and (j == i or "\n" not in doc[j - 1].whitespace_):
             j += 1
+        while i < j - 1 and doc[i].text.lower() in titles and doc[i].text[:1].isupper():
+            i += 1      # "Secretary Julia Montenegro-Reyes", "MEP Rasa Vaitkute"
         span = doc[i:j]
         after = doc[j] if j < len(doc) else None
-        if normalize(span.text) in lex.places and span.text[0].isupper():
+        words = span.text.split()
+        if 2 <= len(words) <= 3 and all(w[:1].isupper() and not w.isupper() for w in words) \
+                and span.text == " ".join(words) and not any(
+                    normalize(w) in lex.known or lex.country_of(w) or w.lower() in _cue_words(onto)
+                    or normalize(w) in lex.places or w.lower() in titles for w in words) and (
+                (i > 0 and doc[i - 1].text.lower() in titles and doc[i - 1].text[:1].isupper()
+                 and doc[i - 1].pos_ in {"NOUN", "PROPN"})
+                or (after is not None and after.text == "," and j + 1 < len(doc) and doc[j + 1].lower_ == "who")
+                or (span.root.dep_ == "nsubj" and strings.lemma[span.root.head.i] in speech)
+                or (i > 0 and strings.lemma[i - 1] in speech and doc[i - 1].pos_ == "VERB")
+                or ("-" in words[-1] and all(p.istitle() for p in words[-1].split("-")))):
+            desc = _descriptor_cue(span, onto)      # "Kestrel Data, the Rotterdam-based analytics firm, said"
+            yield Mention(i, j, span.text, "PERSON" if desc is None else "ORG"), desc or "Person", None
+        elif normalize(span.text) in lex.places and span.text[0].isupper():
             yield Mention(i, j, span.text, "GPE"), "Place", None
         elif span.root.dep_ == "nsubj" and span.root.head.lemma_.lower() in hiring and all(t.is_title for t in span):
             cls = _name_cue(span, onto) or _descriptor_cue(span, onto) or "Company"
@@ -356,7 +445,29 @@ def mentions(doc: Doc, onto: Ontology) -> list[tuple[Mention, str, str | None]]:
     """Cleaned, classified mentions: (mention, class, canonical name or GUESS)."""
     lex = lexicon(onto)
     out = []
+    pos = token_strings(doc).pos
+    longs = _acronym_long_names(doc)
+    covered = {i for a, b in longs for i in range(a, b + (4 if _acronym_inside(doc, b, lex.suffixes) else 2))}
+    for a, b, cls in _upper_case_names(doc, onto, lex):
+        if not any(i in covered for i in range(a, b)):
+            out.append((Mention(a, b, doc[a:b].text, "ORG" if cls == "Company" else "PERSON"), cls, None))
+            covered.update(range(a, b))
+    for a, b in longs:
+        inside = _acronym_inside(doc, b, lex.suffixes)
+        span = doc[a:b + 4] if inside else doc[a:b]
+        cls, canon = classify(span, "ORG", onto, lex)
+        if cls is None or cls in {"Person", "Place", "Country"} or canon == GUESS:
+            continue    # a long name needs a cue of its class: "Area Structure Plan (ASP)" is none
+        out.append((Mention(span.start, span.end, span.text, "ORG"), cls, canon))
+        if inside:
+            continue
+        short = doc[b + 1:b + 2]
+        short_cls, short_canon = classify(short, "ORG", onto, lex)
+        out.append((Mention(b + 1, b + 2, short.text, "ORG"),
+                    *((short_cls, short_canon) if short_canon not in {None, GUESS} else (cls, None))))
     for ent in doc.ents:
+        if covered and any(i in covered for i in range(ent.start, ent.end)):
+            continue    # a piece of a long name its acronym spells out: "All Progressives" + "Congress"
         ruled = ruler_class(ent)
         if ent.label_ not in NAME_LABELS and ruled is None:
             continue
@@ -367,21 +478,134 @@ def mentions(doc: Doc, onto: Ontology) -> list[tuple[Mention, str, str | None]]:
             label = ruled or ent.label_
             if label == "ORG" and span.start > seg.start and doc[span.start - 1].lower_ in _role_words(onto):
                 label = "PERSON"        # "Trade Representative Anjali Deshpande"
+            if len(span) == 1 and span.text in lex.suffixes:
+                k = span.start      # "Trinamool" + "Congress": a name word the NER left before its suffix
+                while k > 0 and pos[k - 1] == "PROPN" and not doc[k - 1].ent_type_ and doc[k - 1].is_title \
+                        and "\n" not in doc[k - 1].whitespace_:
+                    k -= 1
+                if k == span.start and out and out[-1][0].end == k and out[-1][2] == GUESS and k > 0 \
+                        and "\n" not in doc[k - 1].whitespace_ and doc[k - 1].is_title:
+                    k = out.pop()[0].start      # "The National" + "Congress": one name the NER cut in two
+                if k < span.start:
+                    span, label = doc[k:span.end], "ORG"
             cls, canon = classify(span, label, onto, lex)
             if cls is None or (canon == GUESS and len(span) == 1 and not span.text.isupper()
                                and span.end < len(doc) and doc[span.end].lower_ in _role_words(onto)):
                 continue    # "Trade Commissioner X": a word of the title, not an organisation
             if canon == GUESS and len(span) > 1 and _titled(span, onto):
                 cls, canon = "Person", None
+            if cls in {"Country", "Place"} and span.end + 1 < len(doc) and doc[span.end].text == "-" \
+                    and not doc[span.end - 1].whitespace_ and not doc[span.end].whitespace_ and doc[span.end + 1].is_title \
+                    and not lex.country_of(doc[span.end + 1].text) and normalize(doc[span.end + 1].text) not in lex.places \
+                    and span.start > 0 and doc[span.start - 1].is_title and pos[span.start - 1] == "PROPN":
+                continue    # "Julia Montenegro-Reyes": a surname, not the country ("US-China talks" stay)
+            if out and out[-1][0].end > span.start and out[-1][0].start <= span.start:
+                continue    # inside the legal form of the name before: "X (Hong Kong) Co."
+            if out and out[-1][0].end == span.start and out[-1][1] == "Place" and cls == "Company" \
+                    and span[-1].text.rstrip(".") in lex.legal_forms:
+                prev = out.pop()[0]     # "Beijing" + "Zhongke Xinrui Technology Co., Ltd": a registered name
+                span = doc[prev.start:span.end]
+                label = "ORG"
             out.append((Mention(span.start, span.end, span.text, label), cls, canon))
     taken = {i for m, _, _ in out for i in range(m.start, m.end)}
-    for extra in (_party_tags(doc, onto, lex), _untagged_names(doc, onto, lex)):
+    for extra in (_party_tags(doc, onto, lex), _untagged_names(doc, onto, lex, taken)):
         for x in extra:
             if not any(i in taken for i in range(x[0].start, x[0].end)):
                 out.append(x)
                 taken.update(range(x[0].start, x[0].end))
     out.sort(key=lambda x: x[0].start)
-    return _join_parenthesised_first_names(doc, _resolve_capitals(doc, out))
+    return _join_parenthesised_first_names(doc, _resolve_capitals(doc, _party_or_chamber(doc, out, onto)))
+
+
+def _party_or_chamber(doc: Doc, found: list, onto: Ontology) -> list:
+    """'Congress' is a chamber, or a party where the document says so: a party named '... Congress'
+    in it, or a party's word after it ('Congress leader', 'a Congress spokesperson')."""
+    party = onto.classes.get("PoliticalParty")
+    if party is None:
+        return found
+    context = onto.words("partyContext")
+    names = {m.text for m, cls, _ in found if cls == "Legislature" and m.text in party.cue_suffixes}
+    if not names:
+        return found
+    parties = {m.text.split()[-1] for m, cls, _ in found if cls == "PoliticalParty" and len(m.text.split()) > 1}
+    said = {m.text for m, cls, _ in found if m.text in names and m.end < len(doc) and doc[m.end].text in context}
+    hits = names & (parties | said)
+    return [(m, "PoliticalParty", None) if m.text in hits and cls == "Legislature" else (m, cls, canon)
+            for m, cls, canon in found]
+
+
+def _acronym_letters(text: str) -> str:
+    """The capitals of an acronym-shaped word ("APC", "DoPT", "AfDB"), else ''."""
+    caps = "".join(ch for ch in text if ch.isupper())
+    return caps if len(caps) >= 2 and text[0].isupper() and text.replace("&", "").isalpha() else ""
+
+
+def _acronym_long_names(doc: Doc) -> list[tuple[int, int]]:
+    """'All Progressives Congress (APC)': the capitalised words before a bracketed acronym
+    whose initials spell it exactly are one name, however the NER cut them."""
+    lower = token_strings(doc).lower
+    found: list[tuple[int, int]] = []
+    for k in (i for i, w in enumerate(lower) if w == "("):
+        if k + 2 >= len(doc) or doc[k + 2].text != ")":
+            continue
+        letters = _acronym_letters(doc[k + 1].text)
+        if not letters:
+            continue
+        start, initials = k, ""
+        while start > 0 and len(initials) < len(letters):
+            t = doc[start - 1]
+            if (t.lower_ in CONNECTORS or t.lower_ in {"'s", "\u2019s"}) and initials and not t.is_sent_start:
+                start -= 1
+            elif t.text[:1].isupper() and t.is_alpha and "\n" not in t.whitespace_:
+                initials = t.text[0] + initials
+                start -= 1
+            else:
+                break
+        while start < k and doc[start].lower_ in CONNECTORS:
+            start += 1
+        if initials == letters and k - start > 1:
+            found.append((start, k))
+    return found
+
+
+AKA_BEFORE = re.compile(r"\b(?:a\.k\.a\.?|aka|alias) $")
+PERSON_AFTER = re.compile(r",? \((?:a\.k\.a|aka|alias)\b|, an? ")
+UPPER_RUN = re.compile(r"(?<![\w.])[A-Z][A-Z'\u2019-]+(?:(?:,? |&| & )[A-Z][A-Z'\u2019.&-]*)+")
+
+
+def _upper_case_names(doc: Doc, onto: Ontology, lex: Lexicon) -> Iterator[tuple[int, int, str]]:
+    """Names set in capitals in a line of mixed case, as sanctions designations are: a run that
+    ends in a legal form is a company ("SHENZHEN ... ELECTRONICS CO., LTD."), a run of two to
+    four plain words a person ("GOLNAR SADEGHI, an Iranian national")."""
+    text = doc_text(doc)
+    legal = {w.upper() for w in lex.legal_forms}
+    cues = _cue_words(onto)
+    company_words = onto.classes["Company"].cue_suffixes if "Company" in onto.classes else frozenset()
+    for m in UPPER_RUN.finditer(text):
+        line_start = text.rfind("\n", 0, m.start()) + 1
+        line_end = text.find("\n", m.end())
+        line = text[line_start:line_end if line_end >= 0 else len(text)]
+        if not any(ch.islower() for ch in line):
+            continue        # a headline in capitals
+        words = m.group().replace(",", " ").split()
+        end = m.end()
+        if len(words) > 1 and (words[-1].rstrip(".") in legal or words[-1].title() in company_words):
+            cls = "Company"
+        elif 2 <= len(words) <= 4 and "," not in m.group() and all(w.isalpha() and len(w) > 1 for w in words) \
+                and not any(w.lower() in cues or lex.country_of(w) or normalize(w) in lex.known for w in words) \
+                and normalize(m.group()) not in lex.known and normalize(m.group()) not in lex.places \
+                and (PERSON_AFTER.match(text, m.end()) or AKA_BEFORE.search(text, max(0, m.start() - 8), m.start())):
+            cls = "Person"      # "GOLNAR SADEGHI, an Iranian national", "X (a.k.a. Y)"
+        else:
+            continue
+        span = doc.char_span(m.start(), end, alignment_mode="expand")
+        if span is not None:
+            yield span.start, span.end, cls
+
+
+def _acronym_inside(doc: Doc, end: int, suffixes: frozenset[str]) -> bool:
+    """'Specially Designated Nationals (SDN) List': the acronym sits inside the name."""
+    return end + 3 < len(doc) and doc[end + 3].text in suffixes and "\n" not in doc[end + 2].whitespace_
 
 
 def _join_parenthesised_first_names(doc: Doc, found: list) -> list:
@@ -471,7 +695,9 @@ def find(doc: Doc, onto: Ontology) -> Entities:
             target.aliases.add(m.text)
             continue
         ent = add("Person/" + normalize(name), "Person", name, m)
-        for w in (words[0], words[-1]):
+        # a middle name of three or more may be a first surname: "Julián Arbeláez Mora" ... "Arbeláez"
+        middle = [w for w in words[1:-1] if w[:1].isupper() and len(w) > 2 and w.lower() not in CONNECTORS]
+        for w in (words[0], words[-1], *middle):
             if ent not in person_tokens[normalize(w)]:
                 person_tokens[normalize(w)].append(ent)
     pending = [x for x in found if id(x[0]) not in chosen]
@@ -511,11 +737,13 @@ def find(doc: Doc, onto: Ontology) -> Entities:
         by_key[f"~{cls}/{key_words}"] = ent
 
     # 4. explicit acronyms, "Office of Foreign Assets Control (OFAC)"; one name, one entity
+    guesses = {id(m) for m, _, canon in found if canon == GUESS}
+    for e in order:
+        e.guessed = all(id(m) in guesses for m in e.mentions)
     _merge_bracketed_acronyms(doc, order)
     _merge_same_names(order)
 
     entities = [e for e in order if e.mentions]
-    guesses = {id(m) for m, _, canon in found if canon == GUESS}
     for e in entities:
         e.guessed = all(id(m) in guesses for m in e.mentions)
     _retype_employers(doc, entities, onto)
@@ -673,7 +901,8 @@ def _abbreviates(short: str, long: str, onto: Ontology, long_cls: str = "", shor
     words when the rest is only class cue words ("Korvex" of "Korvex Semiconductor",
     "House" of "House of Commons"), or its last word when that is a cue word
     ("Commission" of "European Commission")?"""
-    words, long_words = short.split(), long.split()
+    # a registered name's bracketed place and punctuation are no words of it: "X (HK) Limited", "Co., Ltd."
+    words, long_words = short.split(), [w.strip(",") for w in re.sub(r"\s*\([^)]*\)", "", long).split()]
     if len(long_words) <= len(words):
         return False
     if short.isupper() and len(short) >= 2 and _acronym(long) == short.replace(".", ""):
@@ -681,9 +910,12 @@ def _abbreviates(short: str, long: str, onto: Ontology, long_cls: str = "", shor
     cues = _cue_words(onto)
     if long_words[:len(words)] == words and all(w.lower() in cues for w in long_words[len(words):]):
         return True
-    if long_cls == "Company" and short_cls not in {"Person", "Place", "Country"} and len(words) == 1 \
-            and long_words[0] == short:
+    if long_cls == "Company" and short_cls not in {"Place", "Country"} and len(words) == 1 \
+            and (long_words[0] == short or long_words[0].isupper() and long_words[0] == short.upper()):
         return True     # "Orbix" of "Orbix Micro": companies go by their first word
+    if len(words) == 1 and short.lower() in cues and len(long_words) > 2 and long_words[0] == short \
+            and long_words[1] == "of":
+        return True     # "Council" of "Council of the European Union": the head noun
     return len(words) == 1 and long_words[-1] == short and short.lower() in cues
 
 
@@ -691,7 +923,8 @@ def _short_form_of(core: str, cls: str, order: list[Entity], onto: Ontology) -> 
     """The one longer organisation that this name abbreviates."""
     hits = [e for e in order if e.cls not in {"Person", "Country", "Place"}
             and _abbreviates(core, e.label, onto, e.cls, cls)]
-    return hits[0] if len(hits) == 1 else None
+    known = [e for e in hits if e.canonical is not None]
+    return hits[0] if len(hits) == 1 else known[0] if len(known) == 1 else None
 
 
 def _initials_fit(acronym: str, name: str) -> bool:
@@ -709,17 +942,53 @@ def _initials_fit(acronym: str, name: str) -> bool:
 
 
 def _merge_bracketed_acronyms(doc: Doc, order: list[Entity]) -> None:
-    """'Long Name (ACR)' makes ACR an alias of Long Name wherever ACR is its own entity."""
-    ends = {m.end: e for e in order for m in e.mentions}
+    """'Long Name (ACR)' makes ACR an alias of Long Name wherever ACR is its own entity; so
+    does 'NAME (a.k.a. OTHER)' for any other name, and an acronym alone that spells the
+    initials of exactly one organisation of the document ('AfDB' of 'African Development Bank')."""
+    ends = {m.end: (e, m) for e in order for m in e.mentions}
     for e in list(order):
         if not e.mentions:
             continue
         for m in list(e.mentions):
+            k = m.start - 1 - (m.start > 1 and doc[m.start - 1].text == "." and doc[m.start - 2].lower_ in AKA)
+            bracket = next((j for j in range(k - 1, max(0, k - 16), -1) if doc[j].text in {"(", ")"}), None) \
+                if k >= 2 and doc[k].lower_ in AKA else None
+            if bracket is not None and doc[bracket].text == "(" and bracket in ends and ends[bracket][0] is not e:
+                long = ends[bracket][0]     # "BEHROUZ TEHRANCHI (a.k.a. BEHROUZ TEHRANI; a.k.a. ...)"
+                long.mentions.extend(e.mentions)
+                long.aliases |= e.aliases | {e.label}
+                e.mentions = []
+                break
             if m.start >= 2 and doc[m.start - 1].text == "(" and m.end < len(doc) and doc[m.end].text == ")":
-                long = ends.get(m.start - 1)
-                if long is not None and long is not e and e.label.isupper() and e.cls != "Person" \
-                        and _initials_fit(e.label, long.label):
-                    long.mentions.extend(e.mentions)
-                    long.aliases |= e.aliases | {e.label}
-                    e.mentions = []
+                long, long_m = ends.get(m.start - 1, (None, None))
+                letters = _acronym_letters(m.text)
+                if long is None or long_m is None or long is e or not letters \
+                        or (e.cls == "Person" and not m.text.isupper()):
+                    continue
+                fits = _initials_fit(letters, long_m.text)
+                if fits or (long.cls not in {"Person", "Place", "Country"} and len(long_m.text.split()) > 1
+                            and m.text.isupper() and e.cls not in {"Place", "Country"}):
+                    # an acronym of the name in its own language also names it: "Freedom and
+                    # Direct Democracy (SPD)"; a long name typed on no evidence takes its class
+                    if long.guessed and e.cls not in {"Person", long.cls} and not fits:
+                        long.cls = e.cls
+                    # the acronym's other mentions, typed apart ("APC" as a guessed company), too
+                    for other in order:
+                        if other is not long and other.mentions and normalize(other.label) == normalize(m.text) \
+                                and (other.cls != "Person" or m.text.isupper()):
+                            long.mentions.extend(other.mentions)
+                            long.aliases |= other.aliases | {other.label}
+                            other.mentions = []
                     break
+    orgs = [e for e in order if e.mentions and e.cls not in {"Person", "Place", "Country"} and " " in e.label]
+    for e in order:
+        letters = _acronym_letters(e.label) if e.mentions and " " not in e.label and e.canonical is None else ""
+        if letters and (e.guessed or e.cls != "Person"):
+            hits = [o for o in orgs if o is not e and _acronym(o.label) == letters]
+            if len(hits) == 1:
+                hits[0].mentions.extend(e.mentions)
+                hits[0].aliases |= e.aliases | {e.label}
+                e.mentions = []
+
+
+AKA = {"a.k.a.", "aka", "a.k.a", "alias"}

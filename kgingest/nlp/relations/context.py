@@ -10,16 +10,13 @@ from spacy.tokens import Doc, Span, Token
 
 from ...ontology import Ontology, Trigger, per_ontology
 from ..entities import Entities, Entity
+from ..lang.en import DEMONSTRATIVES, PERSONAL_PRONOUNS, SUBJ, THING_PRONOUNS
 from ..pipeline import TokenStrings
 from .candidate import Candidate
 
 if TYPE_CHECKING:
     from .roles import RoleHit
 
-PERSONAL_PRONOUNS = {"he", "she", "him", "her", "his", "hers", "himself", "herself"}
-THING_PRONOUNS = {"it", "its", "itself"}
-SUBJ = {"nsubj", "nsubjpass", "csubj"}
-OBJ = {"dobj", "obj"}
 
 
 @dataclass
@@ -134,7 +131,7 @@ class Context:
                 if anc.dep_ in {"relcl", "appos", "acl"}:
                     return self.entity(anc.head)
             return None
-        if tok.pos_ in {"NOUN", "PROPN"} and any(c.lower_ in {"the", "this", "that"} for c in tok.children):
+        if tok.pos_ in {"NOUN", "PROPN"} and any(c.lower_ in DEMONSTRATIVES for c in tok.children):
             return self._description(tok)
         return None
 
@@ -186,7 +183,7 @@ class Context:
         people = {e for i, e in self.titles.get(low, ()) if i < self.bound}
         if len(people) == 1:
             return next(iter(people))
-        for cls in ("SanctionsList", "GovernmentAgency", "Legislature", "PoliticalParty", "MediaOrganization", "Company"):
+        for cls in self.onto.precedence:
             c = self.onto.classes.get(cls)
             if c and (low in {w.lower() for w in c.cue_words if w.islower()} or low in {w.lower() for w in c.cue_suffixes}):
                 recent = [e for _, e in self.mentions_before(tok, 3) if self.cls_is(e, cls)]

@@ -6,7 +6,8 @@ from typing import Iterator
 
 from spacy.tokens import Token
 
-from .context import OBJ, Context
+from ..lang.en import BLOCKING_PASSES, HEDGE_PASSES, NEGATION_PASSES, OBJ
+from .context import Context
 
 
 def ancestors(tok: Token, limit: int = 6) -> Iterator[Token]:
@@ -30,11 +31,6 @@ def phrase_lemmas(tok: Token) -> set[str]:
     return out
 
 
-# How far up the tree a word of the clause above still reaches (see `blocked`).
-NOUN_LINKS = {"dobj", "appos", "attr", "oprd", "compound", "nsubj", "nsubjpass", "amod", "poss", "pobj", "prep"}
-NEGATION_PASSES = {"ccomp", "xcomp"} | NOUN_LINKS
-BLOCKING_PASSES = NEGATION_PASSES | {"pcomp", "acl", "relcl"}
-HEDGE_PASSES = NEGATION_PASSES | {"conj", "advcl", "pcomp"}
 
 
 def blocked(tok: Token, ctx: Context, phrase: bool = False) -> str | None:

@@ -10,7 +10,8 @@ from spacy.tokens import Token
 
 from ...ontology import Ontology
 from ..entities import Entity
-from .context import OBJ, SUBJ, Context, Triggers
+from ..lang.en import OBJ, SUBJ
+from .context import Context, Triggers
 
 
 @dataclass(frozen=True)

@@ -5,7 +5,8 @@ from __future__ import annotations
 from spacy.tokens import Token
 
 from ..entities import Entity
-from .context import OBJ, Context
+from ..lang.en import OBJ, RELATIVE_PRONOUNS
+from .context import Context
 
 
 def subjects(verb: Token, ctx: Context) -> list[Entity]:
@@ -17,7 +18,7 @@ def subjects(verb: Token, ctx: Context) -> list[Entity]:
         if subs:
             out = []
             for s in subs:
-                if s.lower_ in {"who", "which", "that"} and t.dep_ == "relcl":
+                if s.lower_ in RELATIVE_PRONOUNS and t.dep_ == "relcl":
                     out += ctx.group(t.head)
                 else:
                     out += ctx.group(s)

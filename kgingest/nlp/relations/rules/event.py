@@ -3,12 +3,13 @@ from __future__ import annotations
 
 from typing import Iterator
 
-from spacy.tokens import Doc, Span, Token
+from spacy.tokens import Doc, Span
 
 from ....ontology import Ontology
-from ...entities import Entities, Entity
+from ...entities import Entities
 from ..candidate import Candidate
-from ..context import OBJ, SUBJ, Context
+from ...lang.en import OBJ
+from ..context import Context
 from ..document import context
 from ..registry import proposers
 from ..syntax import prep_objects, subjects

@@ -3,15 +3,16 @@ from __future__ import annotations
 
 from typing import Iterator
 
-from spacy.tokens import Doc, Span, Token
+from spacy.tokens import Doc, Span
 
 from ....ontology import Ontology
-from ...entities import Entities, Entity
+from ...entities import Entities
 from ..candidate import Candidate
-from ..context import OBJ, SUBJ, Context
+from ..context import Context
 from ..document import context
 from ..registry import proposers
 from ...entities import PARTY_TAG
+from ..guards import former
 from ..roles import membership
 
 
@@ -42,7 +43,7 @@ def group_rules(ctx: Context, sent: Span) -> Iterator[Candidate]:
                     if body is not None and body.cls in {"PoliticalParty", "Legislature"}:
                         yield ctx.candidate(ent, member, body, tok, "group-of", 0.8, phrase=True)
                     elif body is not None and c.dep_ == "prep" and affiliation and ctx.cls_is(body, "Organization") \
-                            and not body.guessed:
+                            and not body.guessed and not any(former(t, ctx) for t in tok.children if t.i < tok.i):
                         yield ctx.candidate(ent, affiliation, body, tok, "affiliation-of", 0.6, phrase=True)
         nxt = ctx.doc[tok.i + 2] if tok.i + 2 < len(ctx.doc) else None
         if ent is not None and ent.cls == "Person" and nxt is not None and ctx.doc[tok.i + 1].text == "(":

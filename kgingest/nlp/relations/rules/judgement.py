@@ -6,9 +6,10 @@ from typing import Iterator
 from spacy.tokens import Doc, Span, Token
 
 from ....ontology import Ontology
-from ...entities import Entities, Entity
+from ...entities import Entities
 from ..candidate import Candidate
-from ..context import OBJ, SUBJ, Context
+from ...lang.en import OBJ, SUBJ
+from ..context import Context
 from ..document import context
 from ..registry import proposers
 from ..guards import ancestors

@@ -9,7 +9,7 @@ from spacy.tokens import Doc, Span, Token
 from ....ontology import Ontology
 from ...entities import Entities, Entity
 from ..candidate import Candidate
-from ..context import OBJ, SUBJ, Context
+from ..context import Context
 from ..document import context
 from ..registry import proposers
 from ...entities import lexicon

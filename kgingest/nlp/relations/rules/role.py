@@ -9,7 +9,7 @@ from spacy.tokens import Doc, Span, Token
 from ....ontology import Ontology
 from ...entities import Entities, Entity
 from ..candidate import Candidate
-from ..context import OBJ, SUBJ, Context
+from ..context import Context
 from ..document import context
 from ..registry import proposers
 from ..guards import former
@@ -79,6 +79,11 @@ def _organisation_named_by(word: Token, ctx: Context) -> Entity | None:
     return next(iter(hits)) if len(hits) == 1 else None
 
 
+# How sure a role noun is of its organisation, by where the organisation stands:
+# "Rheinhagen chief executive X" (left) is surer than "the chief executive of its unit" (unit).
+CONFIDENCE = {"left": 0.9, "poss": 0.85, "prep": 0.85, "unit": 0.7, "left-word": 0.75, "appos": 0.8, "name-prep": 0.8}
+
+
 def role_rules(ctx: Context, hit: RoleHit) -> Iterator[Candidate]:
     """The facts one role noun states about the person it names."""
     tok, first, holder, described, props = ctx.doc[hit.token], hit.first, hit.holder, hit.described, list(hit.props)
@@ -106,8 +111,7 @@ def role_rules(ctx: Context, hit: RoleHit) -> Iterator[Candidate]:
                        if p.role_nouns and ctx.onto.allows(p.name, holder.cls, obj.cls)][:1]
         if not allowed:
             continue
-        conf = {"left": 0.9, "poss": 0.85, "prep": 0.85, "unit": 0.7, "left-word": 0.75, "appos": 0.8,
-                "name-prep": 0.8}[how]
+        conf = CONFIDENCE[how]
         phrase = tok.dep_ not in {"attr", "oprd", "pobj"}
         if described:
             how, conf, phrase = "described", conf - 0.2, True

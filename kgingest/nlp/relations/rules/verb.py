@@ -9,10 +9,10 @@ from spacy.tokens import Doc, Span, Token
 from ....ontology import Ontology
 from ...entities import Entities, Entity
 from ..candidate import Candidate
-from ..context import OBJ, SUBJ, Context
+from ..context import Context
 from ..document import context
 from ..registry import proposers
-from ..guards import former, phrase_lemmas
+from ..guards import former
 from ..roles import role_at
 from ..syntax import agents, companions, finite, objects, prep_objects, subjects
 from ....ontology import Trigger

@@ -11,16 +11,18 @@ import json
 import logging
 import sys
 from collections.abc import Callable
-from typing import Any, TextIO
+from typing import TYPE_CHECKING, Any, TextIO
 
 import click
 
-from .ingest import Summary
-from .isolation import one_line
-from .options import reading_options
-from .query_format import FORMATS, display_prefixes, write_results
-from .sources import scan
-from .store import Sink, open_store
+from ..defaults import DEFAULT_MODEL, QUERY_FORMATS as FORMATS
+from ..isolation import one_line
+from .common import run_time
+from .options import model_option, reading_options
+
+if TYPE_CHECKING:
+    from ..ingest import Summary
+    from ..store import Sink
 
 TARGET_HELP = ("Embedded store folder, or the http(s) URL of a SPARQL 1.1 server "
                "[default: $KGINGEST_STORE, else ./kgingest.store].")
@@ -50,6 +52,8 @@ def store_options(command: Callable[..., Any]) -> Callable[..., Any]:
 def _open(target: str | None, query_endpoint: str | None, update_endpoint: str | None,
           gsp_endpoint: str | None, *, read_only: bool) -> Sink:
     """The sink, or exit 1 with the reason (store locked by another run, bad netrc, ...)."""
+    from ..store import open_store
+
     try:
         return open_store(target, read_only=read_only, query=query_endpoint, update=update_endpoint,
                           graph_store=gsp_endpoint)
@@ -102,7 +106,7 @@ def _setup_logging() -> None:
 @click.option("--force", is_flag=True, help="Re-extract and rewrite every document, changed or not.")
 @click.option("--json", "as_json", is_flag=True, help="Print the run summary as JSON.")
 @click.option("-q", "--quiet", is_flag=True, help="Report only failed documents, not each one.")
-@click.option("-m", "--model", default=None, help="Any installed spaCy English pipeline.")
+@model_option(default=None)
 @reading_options
 def ingest_command(inputs: tuple[str, ...], target: str | None, query_endpoint: str | None,
                    update_endpoint: str | None, gsp_endpoint: str | None, force: bool, as_json: bool,
@@ -115,16 +119,16 @@ def ingest_command(inputs: tuple[str, ...], target: str | None, query_endpoint: 
     in one atomic step when the document changed. Ends with one summary line on stdout;
     exit 1 if any document failed.
     """
-    from .cli import _run_time
-    from .ingest import ingest
-    from .nlp import DEFAULT_MODEL, ModelError
-    from .pipeline import Extractor
+    from ..ingest import Summary, ingest
+    from ..nlp import ModelError
+    from ..pipeline import Extractor
+    from ..sources import scan
 
     _setup_logging()
-    run_time = _run_time()  # one prov:endedAtTime for the run: the "last ingest" query keys on it
+    started = run_time()  # one prov:endedAtTime for the run: the "last ingest" query keys on it
     with _open(target, query_endpoint, update_endpoint, gsp_endpoint, read_only=False) as sink:
         try:
-            extractor = Extractor(model or DEFAULT_MODEL, ontology_paths, run_time, max_chars=max_chars)
+            extractor = Extractor(model or DEFAULT_MODEL, ontology_paths, started, max_chars=max_chars)
         except ModelError as err:
             _fail(str(err))
             sys.exit(2)
@@ -148,7 +152,7 @@ def ingest_command(inputs: tuple[str, ...], target: str | None, query_endpoint: 
 def delete_command(docs: tuple[str, ...], target: str | None, query_endpoint: str | None,
                    update_endpoint: str | None, gsp_endpoint: str | None, as_json: bool, quiet: bool) -> None:
     """Remove the graphs of DOCS (document ids, URLs, file paths or graph IRIs) and nothing else."""
-    from .ingest import delete
+    from ..ingest import delete
 
     _setup_logging()
     with _open(target, query_endpoint, update_endpoint, gsp_endpoint, read_only=False) as sink:
@@ -173,6 +177,8 @@ def query_command(sparql: str | None, query_file: TextIO | None, target: str | N
     if (sparql is None) == (query_file is None):
         raise click.UsageError("give a SPARQL query or -f FILE (one of them)")
     text = sparql if sparql is not None else query_file.read()  # type: ignore[union-attr]
+    from ..store.query_format import display_prefixes, write_results
+
     fmt = fmt or ("table" if sys.stdout.isatty() else "csv")
     _setup_logging()
     with _open(target, query_endpoint, update_endpoint, gsp_endpoint, read_only=True) as sink:

@@ -264,8 +264,8 @@ def evaluate(folder: str | Path, extractor=None, *, model: str | None = None,
     ``extractor`` is a :class:`kgingest.pipeline.Extractor`; one is built from ``model`` and
     ``ontology_paths`` if it is not given.
     """
-    from .pipeline import Extractor
-    from .sources import read_text
+    from ..pipeline import Extractor
+    from ..sources import read_text
 
     corpus = read_corpus(folder)
     if extractor is None:

@@ -5,16 +5,25 @@ from typing import Any, Callable
 
 import click
 
-from .isolation import DEBUG_ENV
-from .pipeline import DEFAULT_BATCH_SIZE
-from .sources import DEFAULT_MAX_CHARS, INPUT_FORMATS
+from ..isolation import DEBUG_ENV
+from ..defaults import DEFAULT_BATCH_SIZE, DEFAULT_MODEL
+from ..sources import DEFAULT_MAX_CHARS, INPUT_FORMATS
+
+
+ontology_option = click.option("--ontology", "ontology_paths", multiple=True, type=click.Path(exists=True),
+                               help="Ontology folder or .ttl file(s) instead of the bundled one.")
+
+
+def model_option(text: str = "Any installed spaCy English pipeline.", default: str | None = DEFAULT_MODEL
+                 ) -> Callable[[Callable[..., Any]], Callable[..., Any]]:
+    """``-m/--model``: the spaCy pipeline (``default=None`` where the command picks it later)."""
+    return click.option("-m", "--model", default=default, show_default=default is not None, help=text)
 
 
 def reading_options(command: Callable[..., Any]) -> Callable[..., Any]:
     """How inputs are read and extracted, and how failures are shown: shared by `extract` and `ingest`."""
     options = [
-        click.option("--ontology", "ontology_paths", multiple=True, type=click.Path(exists=True),
-                     help="Ontology folder or .ttl file(s) instead of the bundled one."),
+        ontology_option,
         click.option("--input-format", type=click.Choice(INPUT_FORMATS),
                      help="Read every input as this instead of going by suffix (stdin: text unless given)."),
         click.option("--glob", "globs", multiple=True, metavar="PATTERN",

@@ -44,19 +44,22 @@ from types import TracebackType
 from typing import Protocol, Self
 
 import pyoxigraph as ox
-from rdflib import BNode, Graph, Literal, URIRef
+from rdflib import Graph
+
+from .. import vocab
+from ..rdf import ntriples as nt
 
 try:
     import fcntl
 except ImportError:  # Windows: no advisory locks; RocksDB's own lock still stops a second writer
     fcntl = None  # type: ignore[assignment]
 
-KG = "https://w3id.org/kgingest/ontology#"
+KG = vocab.KG
 DEFAULT_STORE = "kgingest.store"
 LOCK_NAME = "kgingest.lock"
-STAGING = "https://w3id.org/kgingest/staging/"
+STAGING = vocab.STAGING
 
-# The Oxigraph server's layout; other servers set their own (see docs/store.md).
+# The Oxigraph server's layout; other servers set their own (README.md, "SPARQL servers").
 DEFAULT_QUERY_PATH = "/query"
 DEFAULT_UPDATE_PATH = "/update"
 DEFAULT_GSP_PATH = "/store"
@@ -114,64 +117,8 @@ def sparql_string(value: str) -> str:
     return f'"{escaped}"'
 
 
-_BAD_IRI = re.compile(r'[\x00-\x20<>"{}|^`\\]')
-_ESCAPES = str.maketrans({"\\": "\\\\", '"': '\\"', "\n": "\\n", "\r": "\\r"})
-_XSD_STRING = "http://www.w3.org/2001/XMLSchema#string"
-
-
-def _iri(term: str) -> str:
-    if _BAD_IRI.search(term):
-        raise ValueError(f"{str(term)!r} is not a valid IRI")
-    return f"<{term}>"
-
-
-def ntriples(graph: Graph) -> str:
-    """The graph as N-Triples, which is also valid Turtle and ``INSERT DATA`` content.
-
-    Blank nodes are refused: a store cannot tell a re-written blank node from a new one,
-    so they would break idempotent re-ingest. So are IRIs no store would accept.
-
-    >>> from rdflib import Literal, URIRef
-    >>> g = Graph()
-    >>> _ = g.add((URIRef("urn:a"), URIRef("urn:b"), Literal('x "y"', lang="en")))
-    >>> print(ntriples(g), end="")
-    <urn:a> <urn:b> "x \\"y\\""@en .
-    """
-    iris: dict[str, str] = {}  # entity and sentence IRIs repeat: check each once
-    lines = []
-    for triple in graph:
-        parts = []
-        for node in triple:
-            if type(node) is URIRef:  # exact type checks: this loop is the store's hot path
-                text = iris.get(node)
-                if text is None:
-                    text = iris[node] = _iri(node)
-            elif type(node) is Literal:
-                text = _literal(node)
-            else:
-                text = _other_term(node, graph)
-            parts.append(text)
-        lines.append(" ".join(parts))
-    return " .\n".join(lines) + (" .\n" if lines else "")
-
-
-def _literal(node: Literal) -> str:
-    text = '"' + str.translate(node, _ESCAPES) + '"'
-    if node.language:
-        return text + "@" + node.language
-    if node.datatype is not None and node.datatype != _XSD_STRING:
-        return text + "^^" + _iri(node.datatype)
-    return text
-
-
-def _other_term(node: object, graph: Graph) -> str:
-    if isinstance(node, URIRef):
-        return _iri(node)
-    if isinstance(node, Literal):
-        return _literal(node)
-    if isinstance(node, BNode):
-        raise ValueError(f"graph {graph.identifier} has blank nodes; document graphs must use IRIs only")
-    raise ValueError(f"graph {graph.identifier} holds a {type(node).__name__}; N-Triples cannot write it")
+_iri = nt.iri
+ntriples = nt.serialize  # the graph as N-Triples (kgingest.rdf.ntriples)
 
 
 _BNODE_LINE = re.compile(r'^_:|\s_:[^\s"<>^@]+\s*\.\s*$')  # subject, or object (a literal ends in " or a tag)
@@ -219,7 +166,7 @@ def _count_query(iri: str) -> str:
 def _find_query(values: Iterable[str]) -> str:
     listed = ", ".join(sparql_string(v) for v in values)
     return f"""PREFIX kg: <{KG}>
-PREFIX dcterms: <http://purl.org/dc/terms/>
+PREFIX dcterms: <{vocab.DCTERMS}>
 SELECT DISTINCT ?g WHERE {{
   GRAPH ?g {{ ?g a kg:Document OPTIONAL {{ ?g dcterms:identifier ?id }} OPTIONAL {{ ?g dcterms:source ?src }} }}
   FILTER(STR(?g) IN ({listed}) || STR(?id) IN ({listed}) || STR(?src) IN ({listed}))

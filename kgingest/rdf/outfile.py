@@ -17,14 +17,16 @@ import sys
 import tempfile
 from pathlib import Path
 from types import TracebackType
-from typing import BinaryIO
+from typing import TYPE_CHECKING, BinaryIO
 
-from rdflib import Dataset, Graph, URIRef
+from .. import vocab
+from ..defaults import RDF_FORMATS
+from ..results import Rendered
 
-from .emit import PREFIXES
-from .pipeline import Rendered
+if TYPE_CHECKING:
+    from rdflib import Graph
 
-FORMATS = ("turtle", "nt", "nquads", "trig", "json-ld", "xml")
+FORMATS = RDF_FORMATS
 STREAMED = ("nquads", "nt")
 QUAD_FORMATS = ("nquads", "trig", "json-ld")
 
@@ -56,7 +58,9 @@ class RdfWriter:
             os.chmod(fd, 0o666 & ~_umask())  # mkstemp makes 0600; give the file the usual mode
             self._out = os.fdopen(fd, "wb")
         self._graph: Graph | None = None
-        if fmt not in STREAMED:
+        if fmt not in STREAMED:  # rdflib only for the formats that need a whole graph
+            from rdflib import Dataset, Graph
+
             self._graph = Dataset() if fmt in QUAD_FORMATS else Graph()
 
     def write_raw(self, data: bytes) -> None:
@@ -68,7 +72,10 @@ class RdfWriter:
             self._out.write(data.encode("utf-8"))
             if self.target is None:
                 self._out.flush()
-        elif isinstance(self._graph, Dataset):
+        elif self.fmt in QUAD_FORMATS:  # a Dataset: the document's own named graph
+            from rdflib import Dataset, URIRef
+
+            assert isinstance(self._graph, Dataset)
             self._graph.graph(URIRef(rendered.iri)).parse(data=rendered.ntriples, format="nt")
         else:
             self._graph.parse(data=rendered.ntriples, format="nt")
@@ -76,7 +83,7 @@ class RdfWriter:
     def commit(self) -> None:
         """Finish the output and, for a file, move it into place."""
         if self._graph is not None:
-            for prefix, ns in PREFIXES.items():
+            for prefix, ns in vocab.OUTPUT_PREFIXES.items():
                 self._graph.bind(prefix, ns)
             self._out.write(self._graph.serialize(format=self.fmt, encoding="utf-8"))
         self._out.flush()

@@ -21,24 +21,15 @@ from typing import BinaryIO
 
 import pyoxigraph as ox
 
-FORMATS = ("table", "csv", "tsv", "json")
+from .. import vocab
+from ..defaults import QUERY_FORMATS
+
+FORMATS = QUERY_FORMATS
 
 # For display only: the namespaces kgingest writes, so tables show kgid:person/x, not a 50-character IRI.
 # The query's own PREFIX declarations come first.
-DISPLAY_PREFIXES = {
-    "kg": "https://w3id.org/kgingest/ontology#",
-    "kgid": "https://w3id.org/kgingest/id/",
-    "kgdoc": "https://w3id.org/kgingest/doc/",
-    "nif": "http://persistence.uni-leipzig.org/nlp2rdf/ontologies/nif-core#",
-    "itsrdf": "http://www.w3.org/2005/11/its/rdf#",
-    "prov": "http://www.w3.org/ns/prov#",
-    "dcterms": "http://purl.org/dc/terms/",
-    "skos": "http://www.w3.org/2004/02/skos/core#",
-    "rdf": "http://www.w3.org/1999/02/22-rdf-syntax-ns#",
-    "rdfs": "http://www.w3.org/2000/01/rdf-schema#",
-    "xsd": "http://www.w3.org/2001/XMLSchema#",
-    "owl": "http://www.w3.org/2002/07/owl#",
-}
+DISPLAY_PREFIXES = {name: vocab.PREFIXES[name] for name in (
+    "kg", "kgid", "kgdoc", "nif", "itsrdf", "prov", "dcterms", "skos", "rdf", "rdfs", "xsd", "owl")}
 
 _RESULT_FORMATS = {"csv": ox.QueryResultsFormat.CSV, "tsv": ox.QueryResultsFormat.TSV,
                    "json": ox.QueryResultsFormat.JSON}

@@ -15,25 +15,24 @@ from functools import lru_cache
 from urllib.parse import quote
 
 from rdflib import RDF, RDFS, SKOS, XSD, Graph, Literal, Namespace, URIRef
-from rdflib.plugins.serializers.nt import _quoteLiteral
 from rdflib.term import Node
 from rdflib.namespace import DCTERMS, PROV
 from spacy.tokens import Doc, Span
 
-from . import __version__
-from .nlp.entities import Entities, normalize
-from .nlp import sentences, text as doc_text
-from .ontology import KG, Ontology
-from .nlp.relations import Relation
-from .sources import Document
+from .. import __version__, vocab
+from ..nlp.entities import Entities, normalize
+from ..nlp import sentences, text as doc_text
+from ..ontology import KG, Ontology
+from ..nlp.relations import Relation
+from .ntriples import sorted_lines
+from ..sources import Document
 
-BASE = "https://w3id.org/kgingest/"
-KGID = Namespace(BASE + "id/")
-KGDOC = Namespace(BASE + "doc/")
-NIF = Namespace("http://persistence.uni-leipzig.org/nlp2rdf/ontologies/nif-core#")
-ITSRDF = Namespace("http://www.w3.org/2005/11/its/rdf#")
-PREFIXES = {"kg": KG, "kgid": KGID, "kgdoc": KGDOC, "nif": NIF, "itsrdf": ITSRDF,
-            "prov": PROV, "dcterms": DCTERMS, "skos": SKOS}
+BASE = vocab.BASE
+KGID = Namespace(vocab.KGID)
+KGDOC = Namespace(vocab.KGDOC)
+NIF = Namespace(vocab.NIF)
+ITSRDF = Namespace(vocab.ITSRDF)
+PREFIXES = {prefix: Namespace(ns) for prefix, ns in vocab.OUTPUT_PREFIXES.items()}
 
 
 def slug(name: str) -> str:
@@ -102,20 +101,8 @@ def to_graph(iri: URIRef, triples: list[Triple]) -> Graph:
 
 
 def ntriples(triples: list[Triple]) -> list[str]:
-    r"""Sorted, de-duplicated N-Triples lines: the same bytes for the same document anywhere.
-
-    Written directly, skipping rdflib's Graph and serializer (a third of the cost of
-    emitting); IRIs were checked when their URIRef was made, literals are escaped as rdflib's
-    N-Triples serializer does.
-
-    >>> ntriples([(URIRef("urn:a"), RDFS.label, Literal('say "hi"'))])
-    ['<urn:a> <http://www.w3.org/2000/01/rdf-schema#label> "say \\"hi\\"" .\n']
-    """
-    return sorted({f"<{s}> <{p}> {_nt_object(o)} .\n" for s, p, o in triples})
-
-
-def _nt_object(o: Node) -> str:
-    return _quoteLiteral(o) if isinstance(o, Literal) else f"<{o}>"
+    """Sorted, de-duplicated N-Triples lines (:func:`kgingest.rdf.ntriples.sorted_lines`)."""
+    return sorted_lines(triples)
 
 
 class Terms:

@@ -29,27 +29,14 @@ from typing import Iterable
 from rdflib import RDFS, Dataset, Graph, Literal, URIRef
 from rdflib.namespace import Namespace
 
-from . import ontology
+from .. import ontology, vocab
 
-SH = Namespace("http://www.w3.org/ns/shacl#")
+SH = Namespace(vocab.SH)
 SHAPES_FILE = "shapes.ttl"
 
 # For messages only: IRIs are shown with these prefixes, longest namespace first.
-DISPLAY_PREFIXES = {
-    "kgid": "https://w3id.org/kgingest/id/",
-    "kgdoc": "https://w3id.org/kgingest/doc/",
-    "kg": "https://w3id.org/kgingest/ontology#",
-    "kgsh": "https://w3id.org/kgingest/shapes#",
-    "nif": "http://persistence.uni-leipzig.org/nlp2rdf/ontologies/nif-core#",
-    "itsrdf": "http://www.w3.org/2005/11/its/rdf#",
-    "prov": "http://www.w3.org/ns/prov#",
-    "dcterms": "http://purl.org/dc/terms/",
-    "skos": "http://www.w3.org/2004/02/skos/core#",
-    "rdfs": "http://www.w3.org/2000/01/rdf-schema#",
-    "rdf": "http://www.w3.org/1999/02/22-rdf-syntax-ns#",
-    "owl": "http://www.w3.org/2002/07/owl#",
-    "xsd": "http://www.w3.org/2001/XMLSchema#",
-}
+DISPLAY_PREFIXES = {name: vocab.PREFIXES[name] for name in (
+    "kgid", "kgdoc", "kg", "kgsh", "nif", "itsrdf", "prov", "dcterms", "skos", "rdfs", "rdf", "owl")}
 
 
 def short(term: object) -> str:
@@ -224,7 +211,7 @@ def validate_files(paths: Iterable[str | Path], *, ontology_paths: Iterable[str 
 
 def validate_store(target: str | None, *, ontology_paths: Iterable[str | Path] = ()) -> Report:
     """Validate every document graph of a store (folder or SPARQL server, see :mod:`kgingest.store`)."""
-    from .store import open_store
+    from ..store import open_store
 
     report = Report()
     with open_store(target, read_only=True) as store:

@@ -24,20 +24,12 @@ from typing import Iterable, Protocol
 from rdflib import Dataset, Graph, URIRef
 from rdflib.util import guess_format
 
-from . import ontology as ontology_mod
-from .ontology import KG, Ontology
+from .. import ontology as ontology_mod, vocab
+from ..ontology import Ontology
 
-ITSRDF = "http://www.w3.org/2005/11/its/rdf#"
-NIF = "http://persistence.uni-leipzig.org/nlp2rdf/ontologies/nif-core#"
-PREFIXES = f"""PREFIX kg: <{KG}>
-PREFIX rdf: <http://www.w3.org/1999/02/22-rdf-syntax-ns#>
-PREFIX rdfs: <http://www.w3.org/2000/01/rdf-schema#>
-PREFIX skos: <http://www.w3.org/2004/02/skos/core#>
-PREFIX dcterms: <http://purl.org/dc/terms/>
-PREFIX prov: <http://www.w3.org/ns/prov#>
-PREFIX nif: <{NIF}>
-PREFIX itsrdf: <{ITSRDF}>
-"""
+ITSRDF = vocab.ITSRDF
+NIF = vocab.NIF
+PREFIXES = vocab.sparql_prefixes("kg", "rdf", "rdfs", "skos", "dcterms", "prov", "nif", "itsrdf")
 GRAPHVIZ_FORMATS = {".svg": "svg", ".png": "png", ".pdf": "pdf"}
 OUTPUT_SUFFIXES = (*GRAPHVIZ_FORMATS, ".html", ".dot")
 
@@ -248,7 +240,7 @@ def document_picture(source: Source, doc_iri: str, onto: Ontology) -> Picture:
     _add_missing(source, nodes, edges, onto)
     meta = source.select(PREFIXES + f"""SELECT ?id ?title WHERE {{
         OPTIONAL {{ <{doc_iri}> dcterms:identifier ?id }} OPTIONAL {{ <{doc_iri}> dcterms:title ?title }} }}""")
-    title = next((m["title"] or m["id"] for m in meta if m["title"] or m["id"]), doc_iri)
+    title = next((m["title"] or m["id"] or "" for m in meta if m["title"] or m["id"]), doc_iri)
     if title.startswith("file:"):
         title = Path(title).name
     return Picture(title, _ordered(nodes), edges)
@@ -260,9 +252,10 @@ def query_picture(source: Source, sparql: str, onto: Ontology, title: str = "SPA
     sub = source.construct(sparql)
     props = {p.iri for p in onto.properties.values()}
     classes = {c.iri for c in onto.classes.values()}
-    rows = [{"s": str(s), "p": str(p), "o": str(o)} for s, p, o in sub
-            if p in props and isinstance(s, URIRef) and isinstance(o, URIRef)]
-    iris = {r["s"] for r in rows} | {r["o"] for r in rows}
+    triples = [(str(s), str(p), str(o)) for s, p, o in sub
+               if p in props and isinstance(s, URIRef) and isinstance(o, URIRef)]
+    rows: list[dict[str, str | None]] = [{"s": s, "p": p, "o": o} for s, p, o in triples]
+    iris = {s for s, _, _ in triples} | {o for _, _, o in triples}
     iris |= {str(s) for s, t in sub.subject_objects(URIRef("http://www.w3.org/1999/02/22-rdf-syntax-ns#type"))
              if t in classes and isinstance(s, URIRef)}
     if not iris:
@@ -474,8 +467,8 @@ th {{ background: #f5f5f5; }}
 def extract_source(inputs: Iterable[str], *, model: str | None = None,
                    ontology_paths: Iterable[str | Path] = ()) -> RdfSource:
     """Articles (text files) extracted in-process into a source to draw from."""
-    from .pipeline import Extractor
-    from .sources import Document, read_all
+    from ..pipeline import Extractor
+    from ..sources import Document, read_all
 
     extractor = Extractor(model, ontology_paths) if model else Extractor(ontology_paths=ontology_paths)
     docs = []

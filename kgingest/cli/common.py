@@ -1,0 +1,23 @@
+"""What every command shares: the one-line error and the run's timestamp."""
+from __future__ import annotations
+
+import os
+from datetime import datetime, timezone
+
+import click
+
+
+def fail(message: str) -> None:
+    """``kgingest: message`` on stderr (the caller picks the exit code)."""
+    click.echo(f"kgingest: {message}", err=True)
+
+
+def run_time() -> datetime:
+    """One prov:endedAtTime for the whole run: now, or SOURCE_DATE_EPOCH for reproducible output."""
+    epoch = os.environ.get("SOURCE_DATE_EPOCH")
+    if epoch is None:
+        return datetime.now(timezone.utc)
+    try:
+        return datetime.fromtimestamp(int(epoch), timezone.utc)
+    except (ValueError, OverflowError):
+        raise click.UsageError(f"SOURCE_DATE_EPOCH must be seconds since 1970, not {epoch!r}") from None

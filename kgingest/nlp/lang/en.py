@@ -1,0 +1,23 @@
+"""English: the dependency labels (ClearNLP, as spaCy's English pipelines use them) and
+the function words the relation rules read. A second language is a copy of this module
+with its own labels and words, named in :data:`kgingest.nlp.lang.LANGUAGES`.
+
+Content words (trigger verbs, role nouns, negation and hedge words) are not here: they
+are language-tagged data in the ontology.
+"""
+from __future__ import annotations
+
+PERSONAL_PRONOUNS = frozenset({"he", "she", "him", "her", "his", "hers", "himself", "herself"})
+THING_PRONOUNS = frozenset({"it", "its", "itself"})
+RELATIVE_PRONOUNS = frozenset({"who", "which", "that"})
+DEMONSTRATIVES = frozenset({"the", "this", "that"})      # "the company", "this ministry": a description
+
+SUBJ = frozenset({"nsubj", "nsubjpass", "csubj"})
+OBJ = frozenset({"dobj", "obj"})
+
+# How far up the tree a word of the clause above still reaches (see guards.blocked).
+NOUN_LINKS = frozenset({"dobj", "appos", "attr", "oprd", "compound", "nsubj", "nsubjpass", "amod", "poss",
+                        "pobj", "prep"})
+NEGATION_PASSES = frozenset({"ccomp", "xcomp"}) | NOUN_LINKS
+BLOCKING_PASSES = NEGATION_PASSES | {"pcomp", "acl", "relcl"}
+HEDGE_PASSES = NEGATION_PASSES | {"conj", "advcl", "pcomp"}
