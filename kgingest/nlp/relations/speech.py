@@ -14,13 +14,12 @@ from dataclasses import dataclass
 from spacy.tokens import Token
 
 from ..entities import Entity
+from ..lang.en import ATTRIBUTION_WORDS, CLOSING_QUOTES as CLOSING, OPENING_QUOTES as OPENING, \
+    STRAIGHT_QUOTES as STRAIGHT
 from .context import Context
 from .syntax import subjects
 
 SPEECH_KEY = "kgingest.relations.speech"
-OPENING = {"“", "‘"}
-CLOSING = {"”", "’"}
-STRAIGHT = {'"'}
 
 
 @dataclass(frozen=True)
@@ -80,7 +79,7 @@ def direct_speakers(ctx: Context, n: int, quoted: list[bool]) -> Attribution | N
         found = tuple(dict.fromkeys(subjects(verb, ctx)))
         if found:
             return Attribution(found, verb.i, False)
-    for tok in ctx.scan(sent, ("according",)):
+    for tok in ctx.scan(sent, ATTRIBUTION_WORDS):
         for to in tok.children:
             if to.lower_ == "to":
                 found = tuple(e for p in to.children if p.dep_ == "pobj" for e in ctx.group(p))

@@ -5,7 +5,7 @@ from __future__ import annotations
 from spacy.tokens import Token
 
 from ..entities import Entity
-from ..lang.en import OBJ, RELATIVE_PRONOUNS
+from ..lang.en import OBJ, PERSON_RELATIVES, RELATIVE_PRONOUNS
 from .context import Context
 
 
@@ -74,7 +74,7 @@ def objects(verb: Token, ctx: Context, about_owner: bool = False) -> list[Entity
     ("criticised Lenhardt's decision" is aimed at Lenhardt)."""
     out = []
     for c in verb.children:
-        if c.dep_ in OBJ and c.lower_ in {"whom", "who"} and verb.dep_ == "relcl":
+        if c.dep_ in OBJ and c.lower_ in PERSON_RELATIVES and verb.dep_ == "relcl":
             out += relative_person(verb.head, ctx)
             continue
         if c.dep_ in OBJ or c.dep_ == "dative":

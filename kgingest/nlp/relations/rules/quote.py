@@ -17,13 +17,13 @@ from ...entities import Entities, Entity
 from ..candidate import Candidate
 from ..context import Context
 from ..document import context
+from ...lang.en import FIRST_PERSON, SUBJ
 from ..registry import proposers
 from ..speech import Attribution, Speech, speech
 from ..syntax import subjects
 from ..valence import blame_words
 
-FIRST_PERSON = {"i", "we", "me", "us"}
-CLAUSE_SUBJ = {"nsubj", "csubj"}
+CLAUSE_SUBJ = SUBJ - {"nsubjpass"}      # the one who acts, not the one acted on
 
 
 def _own_subject(tok: Token) -> bool:
