@@ -21,3 +21,11 @@ NOUN_LINKS = frozenset({"dobj", "appos", "attr", "oprd", "compound", "nsubj", "n
 NEGATION_PASSES = frozenset({"ccomp", "xcomp"}) | NOUN_LINKS
 BLOCKING_PASSES = NEGATION_PASSES | {"pcomp", "acl", "relcl"}
 HEDGE_PASSES = NEGATION_PASSES | {"conj", "advcl", "pcomp"}
+
+# Quotations and who says them (relations/speech.py, rules/quote.py)
+OPENING_QUOTES = frozenset({"“", "‘"})
+CLOSING_QUOTES = frozenset({"”", "’"})
+STRAIGHT_QUOTES = frozenset({'"'})
+ATTRIBUTION_WORDS = frozenset({"according"})      # "according to X"
+FIRST_PERSON = frozenset({"i", "we", "me", "us"})   # the speaker: never the target of their own blame
+PERSON_RELATIVES = frozenset({"whom", "who"})       # "X, whom Y accused of ..."

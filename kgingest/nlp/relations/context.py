@@ -169,10 +169,21 @@ class Context:
         """'its': the organisation just before it in the sentence ("Sapphire Gulf Shipping
         and its managing director"), else the previous sentence's organisation subject."""
         ok = lambda e: self.cls_is(e, "Organization")  # noqa: E731
+        speaker = self._reporting_subject(tok)
+        if speaker is not None and ok(speaker):
+            return speaker      # "X said in a filing with Y that it opposes ...": X
         here = [e for _, e in self.mentions_before(tok, 0) if ok(e)]
         if here:
             return here[-1]
         return self._antecedent(tok, ok)
+
+    def _reporting_subject(self, tok: Token) -> Entity | None:
+        """The subject of the saying verb whose reported clause `tok` is the subject of."""
+        clause = tok.head
+        if tok.dep_ not in SUBJ or clause.dep_ != "ccomp" or clause.head.lemma_.lower() not in self.words("speechVerb"):
+            return None
+        subs = [self.entity(c) for c in clause.head.children if c.dep_ in SUBJ]
+        return subs[0] if len(subs) == 1 else None
 
     def _description(self, tok: Token) -> Entity | None:
         """'the chancellor' -> the one person titled so; 'the company' -> the latest company."""

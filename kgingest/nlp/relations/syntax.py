@@ -5,7 +5,7 @@ from __future__ import annotations
 from spacy.tokens import Token
 
 from ..entities import Entity
-from ..lang.en import OBJ, RELATIVE_PRONOUNS
+from ..lang.en import OBJ, PERSON_RELATIVES, RELATIVE_PRONOUNS
 from .context import Context
 
 
@@ -80,6 +80,9 @@ def objects(verb: Token, ctx: Context, about_owner: bool = False) -> list[Entity
     ("criticised Lenhardt's decision" is aimed at Lenhardt)."""
     out = []
     for c in verb.children:
+        if c.dep_ in OBJ and c.lower_ in PERSON_RELATIVES and verb.dep_ == "relcl":
+            out += relative_person(verb.head, ctx)
+            continue
         if c.dep_ in OBJ or c.dep_ == "dative":
             grp = ctx.group(c)
             if not grp and about_owner and (owner := ctx.owner(c)) is not None:
@@ -87,3 +90,17 @@ def objects(verb: Token, ctx: Context, about_owner: bool = False) -> list[Entity
             out += grp
     return out
 
+
+def relative_person(head: Token, ctx: Context) -> list[Entity]:
+    """The person 'whom' stands for: the noun the clause hangs on, or, where the small parser
+    hangs it on the last noun of an appositive ("X, a deputy head of the Customs Service,
+    whom ..."), the person that appositive describes."""
+    t = head
+    for _ in range(5):
+        found = [e for e in ctx.group(t) if e.cls == "Person"]
+        if found:
+            return found
+        if t.head == t or t.head.pos_ in {"VERB", "AUX"}:
+            break
+        t = t.head
+    return []

@@ -1,4 +1,4 @@
 """The rule families, one a module; importing this package registers them all."""
-from . import event, group, judgement, learned, location, role, verb
+from . import event, group, judgement, learned, location, quote, role, verb
 
-__all__ = ["event", "group", "judgement", "learned", "location", "role", "verb"]
+__all__ = ["event", "group", "judgement", "learned", "location", "quote", "role", "verb"]

@@ -65,6 +65,8 @@ def verb_rules(ctx: Context, sent: Span) -> Iterator[Candidate]:
                 continue
             rule = f"verb-{kind}" + (f"-{trig.prep}" if trig.prep else "")
             pobjs = prep_objects(verb, trig.prep, ctx) if trig.prep else []
+            if trig.prep and not pobjs and any(c.dep_ == "prt" and c.lower_ == trig.prep for c in verb.children):
+                pobjs = objects(verb, ctx)      # "turned on X": the parser reads the preposition as a particle
             if trig.prep and not pobjs:
                 continue
             if kind == "active":
