@@ -20,6 +20,8 @@ CASES = {
         ("Tom Reyes, the chief aide to Senator Lou Banner, spoke on Friday.", {("Tom Reyes", "advises", "Lou Banner")}),
         ("Peter Lang, an adviser to Chancellor Eva Brandt, spoke to reporters.",
          {("Peter Lang", "advises", "Eva Brandt")}),
+        ("Prime Minister Ola Berg chaired the meeting. The board appointed Rafe Lund as adviser to the prime minister.",
+         {("Rafe Lund", "advises", "Ola Berg")}),
         ("Nora Blake denied advising Governor Sam Ortiz on the deal.", set()),
         ("Nora Blake has never been an adviser to Karl Ebert.", set()),
     ],
@@ -68,7 +70,7 @@ CASES = {
          "and Sunfield Optics.",
          {("Orbix Micro", "listedOn", "Entity List"), ("Sunfield Optics", "listedOn", "Entity List")}),
         ("The EU placed the banker on the EU sanctions list on Monday. Delta Arc was designated by both Brussels "
-         "and London. So were Sunfield Optics, his Riga-registered holding company, and Kestrel Tech Group, a "
+         "and London. So were Sunfield Optics, his holding company, and Kestrel Tech Group, a "
          "trading arm that regulators said had moved cash.",
          {("Delta Arc", "listedOn", "EU sanctions list"), ("Sunfield Optics", "listedOn", "EU sanctions list"),
           ("Kestrel Tech Group", "listedOn", "EU sanctions list")}),
@@ -102,6 +104,19 @@ CASES = {
         ("Helix Pay has named Ruth Amos as its new CISO.", {("Ruth Amos", "worksFor", "Helix Pay")}),
         ("Ruth Amos is a senior fellow at the Brookings Institution.",
          {("Ruth Amos", "worksFor", "Brookings Institution")}),
+        # the head of a unit works for the organisation
+        ("Orla Finn, head of credit research at Kestrel Partners, said spreads would widen.",
+         {("Orla Finn", "worksFor", "Kestrel Partners")}),
+        ("The Commission's transport chief, Rolf Anker, met officials.", {("Rolf Anker", "worksFor", "Commission")}),
+        ("Brightwave Analytics cut jobs. Piet Dorn, who runs the company's Asian business, said the cuts were over.",
+         {("Piet Dorn", "worksFor", "Brightwave Analytics")}),
+        # joining a party is membership; a person's name is no organisation to advise
+        ("Talia Wren, who joined the Green Party last year, spoke at the rally.",
+         {("Talia Wren", "memberOf", "Green Party")}),
+        ("Lena Oduya, MP for Hollin Vale, spoke.", set()),
+        # "she" after "X was appointed ..., Y said" is the one reported on
+        ("Mira Sol was appointed to the panel, Tom Webb said. She will take leave from Corvin University, "
+         "where she is a professor.", {("Mira Sol", "worksFor", "Corvin University")}),
     ],
     "headOf": [
         ("Treasury Secretary Dana Kerr said the plan was sound.", {("Dana Kerr", "headOf", "Treasury Department")}),
@@ -111,6 +126,26 @@ CASES = {
         ("Kasper Lund, who heads the Danish shipping group Nordlys Line, said rates would fall.",
          {("Kasper Lund", "headOf", "Nordlys Line"), ("Nordlys Line", "basedIn", "Denmark")}),
         ("Former chief executive Ivo Marsh of Calder Freight spoke at the meeting.", set()),
+        ("Greenway Party chair Ilse Marten said the vote would pass.",
+         {("Ilse Marten", "headOf", "Greenway Party"), ("Ilse Marten", "memberOf", "Greenway Party")}),
+        ("Social Liberal Party (SLP) leader Arno Vick said the vote would pass.",
+         {("Arno Vick", "headOf", "Social Liberal Party"), ("Arno Vick", "memberOf", "Social Liberal Party")}),
+        ("Tomas Hurka takes over the Ministry of the Interior.", {("Tomas Hurka", "headOf", "Ministry of the Interior")}),
+        ("The ministry signed a deal with Northvale Freight, a Leeds firm whose chairman, Ravi Holt, backed the plan.",
+         {("Ravi Holt", "headOf", "Northvale Freight"), ("Northvale Freight", "basedIn", "Leeds")}),
+        ("Halvor Brun was named to head the Ministry of Transport on Monday.",
+         {("Halvor Brun", "headOf", "Ministry of Transport")}),
+        # a bare title opening a sentence goes with the company its paragraph is about
+        ("Lumora Health raised $5m from Kestrel Partners. Chief executive Ada Okoye said the money would fund hiring.",
+         {("Ada Okoye", "headOf", "Lumora Health")}),
+        # a department word picks the ministry of the title's country, not another's
+        ("The US Commerce Department issued new rules on Monday. China's Ministry of Commerce objected on Tuesday. "
+         "Chinese Commerce Minister Wen Bo called the rules unfair.",
+         {("Wen Bo", "headOf", "Ministry of Commerce"), ("Ministry of Commerce", "basedIn", "China")}),
+        ("The Japanese Foreign Ministry said talks would continue. Korean Foreign Minister Park Ji-ho said talks "
+         "had stalled.", set()),
+        ("Her new employer is Kestrel Partners, the Boston-based fund run by Orla Finn.",
+         {("Orla Finn", "headOf", "Kestrel Partners"), ("Kestrel Partners", "basedIn", "Boston")}),
     ],
     "memberOf": [
         (f"Sen. {A} (R-Ohio) spoke on the Senate floor.", {(A, "memberOf", "Republicans"), (A, "memberOf", "Senate")}),
@@ -119,11 +154,40 @@ CASES = {
         (f"Senate Republicans like {A} and Ben Cray opposed the bill.",
          {(A, "memberOf", "Republicans"), (A, "memberOf", "Senate"),
           ("Ben Cray", "memberOf", "Republicans"), ("Ben Cray", "memberOf", "Senate")}),
+        # "MEP" and "Sen." name the chamber the text names; party words before the title
+        ("Lars Henning, the Danish CDU MEP, spoke in the European Parliament.",
+         {("Lars Henning", "memberOf", "CDU"), ("Lars Henning", "memberOf", "European Parliament")}),
+        ("The Senate met on Monday. GOP Sen. Dale Rourke of Idaho agreed.",
+         {("Dale Rourke", "memberOf", "GOP"), ("Dale Rourke", "memberOf", "Senate")}),
+        ("Former MEP Anna Kral left the European Parliament.", set()),
+        # a lead-in naming the party its list joined
+        ("The Senate voted. The senators who moved to the Liberal Party are: Sen. Tomas Varga and Sen. Ilse Marek.",
+         {("Tomas Varga", "memberOf", "Liberal Party"), ("Tomas Varga", "memberOf", "Senate"),
+          ("Ilse Marek", "memberOf", "Liberal Party"), ("Ilse Marek", "memberOf", "Senate")}),
+        ("Ada Voss said she would join the Green Party if asked: Karl Ebert agreed.", set()),
     ],
     "basedIn": [
         ("Shenzhen-based Orbix Micro makes sensors.", {("Orbix Micro", "basedIn", "Shenzhen")}),
         ("Calder Freight, which is headquartered in Rotterdam, cut jobs.", {("Calder Freight", "basedIn", "Rotterdam")}),
         ("The German carmaker Voltwerk cut jobs.", {("Voltwerk", "basedIn", "Germany")}),
+        # a heading's "(City, Country)", a "City, State-based" modifier: both places
+        ("Brava Logistics (Accra, Ghana) raised $5m from investors.",
+         {("Brava Logistics", "basedIn", "Accra"), ("Brava Logistics", "basedIn", "Ghana")}),
+        ("The fund invested in Tellmark Holdings, the Boulder, Colorado-based software maker.",
+         {("Tellmark Holdings", "basedIn", "Boulder"), ("Tellmark Holdings", "basedIn", "Colorado")}),
+        # the name stops before the appositive's head word ("... DMCC, a Sharjah-based arm")
+        ("So was Orvik Commodities DMCC, a Sharjah-based trading arm that shipped parts to buyers.",
+         {("Orvik Commodities DMCC", "basedIn", "Sharjah")}),
+        # a description of the story's company: the previous sentence's subject, or one named before it
+        ("Halvard Shipping AG said profits rose. Its chief, Ola Brekke, has led the Bergen-based company since 2019.",
+         {("Halvard Shipping AG", "basedIn", "Bergen"), ("Ola Brekke", "headOf", "Halvard Shipping AG")}),
+        ("Tellmark Holdings lost two traders, deepening an exodus from the Boston lender's credit desk.",
+         {("Tellmark Holdings", "basedIn", "Boston")}),
+        # not the clause's own subject; each conjunct keeps its own place; a dateline is no home
+        ("Tellmark Holdings said it would keep all jobs at the Bergen-based operator.", set()),
+        ("Velo is backed by Oslo-based Fjordline Capital and Cairo-based Delta Nile Ventures.",
+         {("Fjordline Capital", "basedIn", "Oslo"), ("Delta Nile Ventures", "basedIn", "Cairo")}),
+        ("OSLO, May 3 (Reuters) - Fjordline Capital said on Friday that profits rose.", set()),
     ],
     "meetsWith": [
         (f"{A} met {K} in Berlin on Monday.", {(A, "meetsWith", K)}),

@@ -115,6 +115,38 @@ def test_store_survives_reopening(tmp_path: Path) -> None:
         assert store.content_keys() == {DOC + "a": "k1"}
 
 
+def _table_bytes(folder: Path) -> int:
+    return sum(f.stat().st_size for f in folder.glob("*.sst"))
+
+
+@pytest.mark.parametrize("write", ["replace", "drop"])
+def test_a_write_run_ends_with_its_writes_in_tables_not_the_log(tmp_path: Path, write: str) -> None:
+    """Writes left in RocksDB's write-ahead log are replayed by every later open; closing a
+    store that wrote flushes them into table files. 2,000 triples are far more than the
+    empty store's table files hold."""
+    lines = "".join(f"<{DOC}s{i}> <{KG}n> \"{i}\" .\n" for i in range(2000))
+    with EmbeddedStore(tmp_path / "s") as store:
+        store.replace_ntriples(DOC + "a", lines)
+        store.replace_ntriples(DOC + "b", lines)
+    before = _table_bytes(tmp_path / "s")
+    assert before > 50_000
+    with EmbeddedStore(tmp_path / "s") as store:
+        if write == "replace":
+            store.replace_ntriples(DOC + "c", lines)
+        else:
+            store.drop_graph(DOC + "a")
+    assert _table_bytes(tmp_path / "s") > before
+
+
+def test_a_read_only_run_writes_nothing(tmp_path: Path) -> None:
+    with EmbeddedStore(tmp_path / "s") as store:
+        store.replace_graph(DOC + "a", doc_graph("a"))
+    files = sorted(p.name for p in (tmp_path / "s").iterdir())
+    with EmbeddedStore(tmp_path / "s", read_only=True) as store:
+        assert store.content_keys() == {DOC + "a": "k1"}
+    assert sorted(p.name for p in (tmp_path / "s").iterdir()) == files
+
+
 @pytest.mark.parametrize("iri, error", [("not an iri", "not a valid IRI"), ("relative/iri", "cannot be stored")])
 def test_failed_replace_keeps_the_old_graph(tmp_path: Path, iri: str, error: str) -> None:
     bad = doc_graph("a", key="k2")

@@ -248,6 +248,7 @@ class EmbeddedStore:
     def __init__(self, path: str | os.PathLike[str] | None, *, read_only: bool = False):
         self.location = str(path) if path is not None else "<memory>"
         self._lock: _StoreLock | None = None
+        self._written = False       # flush on close: see close()
         if path is None:
             self._store = ox.Store()
             return
@@ -283,6 +284,7 @@ class EmbeddedStore:
         old = {f"{q.subject} {q.predicate} {q.object} .\n"
                for q in self._store.quads_for_pattern(None, None, None, ox.NamedNode(iri))}
         gone, added = "".join(old - new), "".join(new - old)
+        self._written = True
         try:
             if old:
                 self._store.update(f"DELETE DATA {{ GRAPH {name} {{\n{gone}}} }} ;\n"
@@ -298,6 +300,7 @@ class EmbeddedStore:
         node = ox.NamedNode(iri)
         if not self._store.contains_named_graph(node):
             return False
+        self._written = True
         self._store.remove_graph(node)
         return True
 
@@ -316,6 +319,12 @@ class EmbeddedStore:
         return result
 
     def close(self) -> None:
+        """Release the store. A run that wrote flushes first: otherwise its writes stay in
+        RocksDB's write-ahead log, which every later open replays (seconds, growing with the
+        store, instead of milliseconds)."""
+        if self._written:
+            self._store.flush()
+            self._written = False
         if self._lock is not None:
             self._store = None  # type: ignore[assignment]  # drop RocksDB's handle before the lock
             self._lock.release()

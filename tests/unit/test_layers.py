@@ -36,6 +36,7 @@ LAYERS: dict[str, int] = {
     "kgingest.rdf.emit": 3, "kgingest.rdf.outfile": 3,
     "kgingest.pipeline": 4, "kgingest.progress": 4, "kgingest.ingest": 4,
     "kgingest.tools": 5, "kgingest.plugins": 5, "kgingest.serve": 5,
+    "kgingest.models": 0,
     "kgingest.cli": 6,
 }
 

@@ -34,3 +34,10 @@ DASHES = frozenset({"—", "–", "--"})
 ELLIPSIS_OPENER = "so"      # "So were X and Y": the predicate of the sentence before
 BRIDGE_OPENER = "among"     # "Among the smaller firms is X": a group named before
 COMPANION_WORDS = frozenset({"along", "together"})     # "X, along with Y, was added": Y shares X's role
+# Quotations and who says them (relations/speech.py, rules/quote.py)
+OPENING_QUOTES = frozenset({"“", "‘"})
+CLOSING_QUOTES = frozenset({"”", "’"})
+STRAIGHT_QUOTES = frozenset({'"'})
+ATTRIBUTION_WORDS = frozenset({"according"})      # "according to X"
+FIRST_PERSON = frozenset({"i", "we", "me", "us"})   # the speaker: never the target of their own blame
+PERSON_RELATIVES = frozenset({"whom", "who"})       # "X, whom Y accused of ..."

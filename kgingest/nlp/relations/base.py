@@ -23,7 +23,7 @@ from .registry import proposers
 
 # the bundled rule families, in the order their candidates are admitted within a sentence
 DEFAULT_PROPOSERS = ("kgingest.role.v1", "kgingest.verb.v1", "kgingest.event.v1", "kgingest.judgement.v1",
-                     "kgingest.location.v1", "kgingest.group.v1", "kgingest.enumeration.v1")
+                     "kgingest.quote.v1", "kgingest.location.v1", "kgingest.group.v1", "kgingest.enumeration.v1")
 
 
 class Proposer(Protocol):
@@ -74,6 +74,8 @@ def admit(doc: Doc, entities: Entities, onto: Ontology, candidates: Iterable[Can
     items = entities.items
     out: dict[tuple[int, str, int, int], Relation] = {}
     denied: set[tuple[int, str, int]] = set()
+    spoken: set[tuple[int, int, int]] = set()       # (subject, object, sentence) a rule spoke about
+    filled: set[tuple[int, str, int, int]] = set()  # (entity, property, side, sentence) a rule filled
     for c in candidates:
         if c.subject == c.object:
             continue
@@ -81,6 +83,16 @@ def admit(doc: Doc, entities: Entities, onto: Ontology, candidates: Iterable[Can
         props = (c.prop,) if c.prop else c.props
         prop = next((p for p in props if p in onto.properties and onto.allows(p, s.cls, o.cls)), None)
         if prop is None:
+            continue
+        n = ctx.sent_index[c.anchor]
+        if not c.fallback:
+            spoken.update({(c.subject, c.object, n), (c.object, c.subject, n)})
+            if not onto.properties[prop].symmetric:
+                filled.update({(c.subject, prop, 0, n), (c.object, prop, 1, n)})
+        elif (c.subject, c.object, n) in spoken or (c.subject, prop, 0, n) in filled \
+                or (c.object, prop, 1, n) in filled:
+            # a fallback yields to the rules' reading of the pair, whatever it was, and to a
+            # rule that gave the subject its object in this sentence ("Y ..., the Oslo-based X")
             continue
         why = blocked(doc[c.anchor], ctx, phrase=c.phrase)
         if why in {"negated", "denied"}:

@@ -22,6 +22,7 @@ class Candidate:
     confidence: float
     props: tuple[str, ...] = ()
     phrase: bool = False        # stated inside a noun phrase: the clause's negation does not reach it
+    fallback: bool = False      # only where no earlier candidate of the sentence spoke about the pair
 
 
 @dataclass(frozen=True, eq=False)

@@ -129,7 +129,10 @@ class Context:
         if low == "whose":      # "the WTO, whose director-general, X, ..."
             for anc in tok.ancestors:
                 if anc.dep_ in {"relcl", "appos", "acl"}:
-                    return self.entity(anc.head)
+                    head = anc.head
+                    if self.entity(head) is None and head.dep_ == "appos":
+                        head = head.head    # "Northvale, a Leeds firm whose chairman, X"
+                    return self.entity(head)
             return None
         if tok.pos_ in {"NOUN", "PROPN"} and any(c.lower_ in DEMONSTRATIVES for c in tok.children):
             return self._description(tok)
@@ -151,6 +154,11 @@ class Context:
             return None
         prev = self.sents[n - 1]
         root_subj = [self.entity(t) for t in prev if t.dep_ in SUBJ and t.head == prev.root]
+        if prev.root.lemma_.lower() in self.words("speechVerb") \
+                and not any(t.pos_ == "PROPN" and self.entity(t) is None for t in self.doc[sent.start:tok.i]):
+            # "X was appointed ..., Y said. She ...": the one reported on, not the speaker
+            root_subj = [self.entity(t) for c in prev.root.children if c.dep_ == "ccomp"
+                         for t in c.children if t.dep_ in SUBJ] + root_subj
         root_subj = [e for e in root_subj if e is not None and ok(e)]
         if root_subj:
             return root_subj[0]
@@ -161,10 +169,21 @@ class Context:
         """'its': the organisation just before it in the sentence ("Sapphire Gulf Shipping
         and its managing director"), else the previous sentence's organisation subject."""
         ok = lambda e: self.cls_is(e, "Organization")  # noqa: E731
+        speaker = self._reporting_subject(tok)
+        if speaker is not None and ok(speaker):
+            return speaker      # "X said in a filing with Y that it opposes ...": X
         here = [e for _, e in self.mentions_before(tok, 0) if ok(e)]
         if here:
             return here[-1]
         return self._antecedent(tok, ok)
+
+    def _reporting_subject(self, tok: Token) -> Entity | None:
+        """The subject of the saying verb whose reported clause `tok` is the subject of."""
+        clause = tok.head
+        if tok.dep_ not in SUBJ or clause.dep_ != "ccomp" or clause.head.lemma_.lower() not in self.words("speechVerb"):
+            return None
+        subs = [self.entity(c) for c in clause.head.children if c.dep_ in SUBJ]
+        return subs[0] if len(subs) == 1 else None
 
     def _description(self, tok: Token) -> Entity | None:
         """'the chancellor' -> the one person titled so; 'the company' -> the latest company."""

@@ -10,6 +10,7 @@ from ..entities import Entities
 from ..pipeline import sentences, text as doc_text, token_strings
 from .context import Context, triggers
 from .roles import role_hits
+from .speech import SPEECH_KEY
 
 CONTEXT_KEY = "kgingest.relations.context"
 
@@ -36,3 +37,4 @@ def context(doc: Doc, entities: Entities, onto: Ontology) -> Context:
 
 def forget(doc: Doc) -> None:
     doc.user_data.pop(CONTEXT_KEY, None)
+    doc.user_data.pop(SPEECH_KEY, None)

@@ -45,6 +45,9 @@ def role_at(tok: Token, trig: Triggers) -> tuple[int, list[str]] | None:
 def role_holder(role: Token, ctx: Context) -> Entity | None:
     """The person a role noun describes."""
     head = role.head
+    if role.dep_ == "conj" and head.i < role.i and role.tag_ != "NNS" and role_at(head, ctx.trig) \
+            and role.i + 1 < len(role.doc) and role.doc[role.i + 1].is_punct:
+        return role_holder(head, ctx)       # "executive vice chairman and chief executive, X"
     ent = ctx.entity(head)
     if ent and ent.cls == "Person" and role.dep_ in {"compound", "nmod", "amod", "appos", "nsubj"}:
         return ent
@@ -68,6 +71,12 @@ def role_holder(role: Token, ctx: Context) -> Entity | None:
 
 
 
+def _in_title(ent: Entity, first: int, last: int) -> bool:
+    """A one-word name inside a title the ontology lists whole ("Cabinet" in "Cabinet
+    Secretary") is part of the title, not the organisation the title is held at."""
+    return any(m.start == first and m.end == first + 1 for m in ent.mentions) and first < last
+
+
 def role_hits(ctx: Context) -> tuple[tuple[RoleHit, ...], dict[str, tuple[tuple[int, Entity], ...]]]:
     """Every role noun of the Doc that names a person, in text order, and the titles they
     give (title word -> (token index, person)). Each person is found with the titles
@@ -88,7 +97,8 @@ def role_hits(ctx: Context) -> tuple[tuple[RoleHit, ...], dict[str, tuple[tuple[
                 continue
             n, props = hit
             first = tok.i - n + 1
-            while first < tok.i and ctx.entity(tok.doc[first]) is not None:
+            while first < tok.i and (named_first := ctx.entity(tok.doc[first])) is not None \
+                    and not _in_title(named_first, first, tok.i):
                 first += 1      # "Treasury Secretary": the role is "secretary" of the Treasury
             here = replace(ctx, titles=frozen, bound=tok.i)
             holder = role_holder(tok, here)

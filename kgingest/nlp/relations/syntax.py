@@ -5,7 +5,7 @@ from __future__ import annotations
 from spacy.tokens import Token
 
 from ..entities import Entity
-from ..lang.en import OBJ, RELATIVE_PRONOUNS
+from ..lang.en import OBJ, PERSON_RELATIVES, RELATIVE_PRONOUNS
 from .context import Context
 
 
@@ -13,8 +13,10 @@ def subjects(verb: Token, ctx: Context) -> list[Entity]:
     """Who does the verb: its subject, the noun a relative clause hangs on, or the subject
     of the verb it is coordinated with or subordinate to."""
     t = verb
+    came_by_xcomp = False
     for _ in range(4):
-        subs = [c for c in t.children if c.dep_ in {"nsubj", "csubj"}]
+        subs = [c for c in t.children if c.dep_ in {"nsubj", "csubj"}
+                or came_by_xcomp and c.dep_ == "nsubjpass"]   # "X was named to head Y"
         if subs:
             out = []
             for s in subs:
@@ -34,6 +36,7 @@ def subjects(verb: Token, ctx: Context) -> list[Entity]:
                 head = head.head      # "Delgado, a Florida Democrat who sits on ..."
             return ctx.group(head)
         if t.dep_ in {"xcomp", "conj", "advcl", "pcomp", "acl"} and t.head != t:
+            came_by_xcomp = t.dep_ == "xcomp"
             t = t.head if t.dep_ != "pcomp" else t.head.head
             continue
         break
@@ -64,6 +67,9 @@ def prep_objects(tok: Token, prep: str, ctx: Context, depth: int = 2) -> list[En
             for p in c.children:
                 if p.dep_ == "pobj":
                     out += ctx.group(p)
+        elif c.dep_ == "prt" and c.lower_ == prep:
+            # a particle verb's object: "takes over the ministry"
+            out += [e for d in tok.children if d.dep_ in OBJ for e in ctx.group(d)]
         elif depth and c.dep_ in {"dobj", "attr", "prt", "advmod", "npadvmod", "prep", "pobj"}:
             out += prep_objects(c, prep, ctx, depth - 1)
     return out
@@ -74,6 +80,9 @@ def objects(verb: Token, ctx: Context, about_owner: bool = False) -> list[Entity
     ("criticised Lenhardt's decision" is aimed at Lenhardt)."""
     out = []
     for c in verb.children:
+        if c.dep_ in OBJ and c.lower_ in PERSON_RELATIVES and verb.dep_ == "relcl":
+            out += relative_person(verb.head, ctx)
+            continue
         if c.dep_ in OBJ or c.dep_ == "dative":
             grp = ctx.group(c)
             if not grp and about_owner and (owner := ctx.owner(c)) is not None:
@@ -81,3 +90,17 @@ def objects(verb: Token, ctx: Context, about_owner: bool = False) -> list[Entity
             out += grp
     return out
 
+
+def relative_person(head: Token, ctx: Context) -> list[Entity]:
+    """The person 'whom' stands for: the noun the clause hangs on, or, where the small parser
+    hangs it on the last noun of an appositive ("X, a deputy head of the Customs Service,
+    whom ..."), the person that appositive describes."""
+    t = head
+    for _ in range(5):
+        found = [e for e in ctx.group(t) if e.cls == "Person"]
+        if found:
+            return found
+        if t.head == t or t.head.pos_ in {"VERB", "AUX"}:
+            break
+        t = t.head
+    return []

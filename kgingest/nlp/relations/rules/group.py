@@ -1,13 +1,15 @@
-"""Groups and party tags: "Senate Republicans like X and Y", "Sen. X (R-Fla.)"."""
+"""Groups, party tags and titles: "Senate Republicans like X and Y", "Sen. X (R-Fla.)",
+"GOP Sen. X", "the German CDU MEP", "Congress leader X"."""
 from __future__ import annotations
 
 from typing import Iterator
 
-from spacy.tokens import Doc, Span
+from spacy.tokens import Doc, Span, Token
 
 from ....ontology import Ontology
-from ...entities import Entities
+from ...entities import Entities, Entity
 from ..candidate import Candidate
+from ...lang.en import OBJ
 from ..context import Context
 from ..document import context
 from ..registry import proposers
@@ -52,9 +54,93 @@ def group_rules(ctx: Context, sent: Span) -> Iterator[Candidate]:
                 yield ctx.candidate(ent, member, party, tok, "party-tag", 0.85, phrase=True)
 
 
+def title_rules(ctx: Context, sent: Span, member: str, chambers: dict[str, Entity]) -> Iterator[Candidate]:
+    """A title beside a name: the chamber it implies ("MEP" -> the European Parliament,
+    "Sen." -> the Senate, when the text names that chamber once: ``kg:chamberTitle``) and
+    the party words before it ("GOP Sen. X", "the German CDU MEP", "RJD leader X")."""
+    roles = ctx.trig.roles
+    for tok in ctx.scan(sent, set(chambers) | set(roles) | {w.lower() for w in roles}):
+        if tok.lower_ not in roles and tok.lower_ not in chambers or former(tok, ctx):
+            continue
+        person = _titled(tok, ctx)
+        if person is None:
+            continue
+        chamber = chambers.get(tok.lower_)
+        if chamber is not None:
+            yield ctx.candidate(person, member, chamber, tok, "chamber-title", 0.8, phrase=True)
+        i = tok.i - 1
+        while i >= sent.start and i >= tok.i - 5 and not ctx.doc[i].is_punct:
+            party = ctx.entity(ctx.doc[i])
+            if party is not None and party.cls == "PoliticalParty":
+                yield ctx.candidate(person, member, party, tok, "party-title", 0.8, phrase=True)
+                break
+            i -= 1
+
+
+def join_list_rules(ctx: Context, sent: Span, member: str) -> Iterator[Candidate]:
+    """'The senators who moved to the APC are: A (.., formerly PDP), B ...': a lead-in that
+    names the party its list of people joined (``kg:joinVerb``); the list runs after the
+    colon, in the sentence or in the entries that follow it."""
+    joins = {w.split()[0]: (w.split()[1:] or [""])[0] for w in ctx.words("joinVerb")}
+    for verb in ctx.scan(sent, lemmas=set(joins)):
+        prep = joins[verb.lemma_.lower()]
+        objs = [c for c in verb.children if c.dep_ in OBJ] if not prep else [
+            p for c in verb.children if c.dep_ == "prep" and c.lower_ == prep for p in c.children if p.dep_ == "pobj"]
+        party = next((e for o in objs for e in [ctx.entity(o)] if e is not None and e.cls == "PoliticalParty"), None)
+        colon = next((t for t in ctx.doc[verb.i:sent.end] if t.text == ":"), None)
+        if party is None or colon is None:
+            continue
+        people = [e for t in ctx.doc[colon.i + 1:sent.end] for e in [ctx.entity(t)] if e is not None and e.cls == "Person"]
+        if not any(not t.is_space for t in ctx.doc[colon.i + 1:sent.end]):
+            people = _entries(ctx, ctx.sent_index[colon.i] + 1)
+        for person in dict.fromkeys(people):
+            yield ctx.candidate(person, member, party, verb, "join-list", 0.75)
+
+
+def _entries(ctx: Context, n: int) -> list[Entity]:
+    """The people that open the sentences from number n on, up to the first that no person opens."""
+    out = []
+    for sent in ctx.sents[n:]:
+        words = [t for t in sent if not t.is_space and not t.is_punct]
+        first = next((ctx.entity(t) for t in words[:3] if ctx.entity(t) is not None), None)
+        if first is None or first.cls != "Person":
+            break
+        out.append(first)
+    return out
+
+
+def _titled(title: Token, ctx: Context) -> Entity | None:
+    """The person a title names: 'MEP Jonas X', 'X, the German MEP', 'Sen. X'."""
+    own = ctx.entity(title)
+    head = ctx.entity(title.head)
+    if head is not None and head is not own and head.cls == "Person" and title.dep_ in {"compound", "appos", "nmod"}:
+        return head
+    nxt = ctx.doc[title.i + 1] if title.i + 1 < len(ctx.doc) else None
+    after = ctx.entity(nxt) if nxt is not None else None
+    return after if after is not None and after is not own and after.cls == "Person" else None
+
+
+def _chambers(ctx: Context) -> dict[str, Entity]:
+    """Title word (lower case) -> the one legislature of the text that the title implies."""
+    out = {}
+    for pair in ctx.words("chamberTitle"):
+        title, _, chamber = pair.partition("=")
+        low = chamber.lower()
+        bodies = [e for e in ctx.ents.items if e.cls == "Legislature" and low in e.label.lower()
+                  and "committee" not in e.label.lower()]
+        if len(bodies) == 1:
+            out[title.lower()] = bodies[0]
+    return out
+
+
 @proposers.register("kgingest.group.v1")
 def propose(doc: Doc, entities: Entities, onto: Ontology) -> Iterator[Candidate]:
     """Membership stated by a group or a party tag."""
     ctx = context(doc, entities, onto)
+    member = membership(onto)
+    chambers = _chambers(ctx)
     for sent in ctx.sents:
         yield from group_rules(ctx.at(sent.end), sent)
+        if member is not None:
+            yield from title_rules(ctx.at(sent.end), sent, member, chambers)
+            yield from join_list_rules(ctx.at(sent.end), sent, member)

@@ -13,12 +13,14 @@ from ..context import Context
 from ..document import context
 from ..registry import proposers
 from ..guards import ancestors
+from ..speech import speech as speech_of
 from ..syntax import subjects
 
 
 def judgement_rules(ctx: Context, sent: Span) -> Iterator[Candidate]:
     """'X said Y has made a catastrophic mistake', 'X called Y's plan a mistake'."""
     speech = ctx.words("speechVerb")
+    quotes = speech_of(ctx)
     for noun in ctx.scan(sent, lemmas=ctx.trig.judgements, pos={"NOUN"}):
         props = ctx.trig.judgements.get(noun.lemma_.lower())
         if not props:
@@ -65,6 +67,13 @@ def judgement_rules(ctx: Context, sent: Span) -> Iterator[Candidate]:
                     if s is not target:
                         for p in props:
                             yield ctx.candidate(s, p, target, root, "judgement-quote", 0.7)
+            elif (said := quotes.by_sentence.get(ctx.sent_index[noun.i])) is not None and said.inherited \
+                    and quotes.inside(noun):
+                # a quote paragraph whose speaker is named in the lead-in, a heading or "..., he said"
+                for s in said.speakers:
+                    if s is not target:
+                        for p in props:
+                            yield ctx.candidate(s, p, target, clause, "judgement-quote", 0.7)
 
 
 @proposers.register("kgingest.judgement.v1")

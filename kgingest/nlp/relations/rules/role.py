@@ -13,7 +13,7 @@ from ..context import Context
 from ..document import context
 from ..registry import proposers
 from ..guards import former
-from ..roles import RoleHit, membership
+from ..roles import RoleHit, membership, role_at
 
 
 def _role_objects(role: Token, first: int, holder: Entity, ctx: Context) -> list[tuple[Entity, str, bool]]:
@@ -35,13 +35,19 @@ def _role_objects(role: Token, first: int, holder: Entity, ctx: Context) -> list
                 e = ctx.resolve(p) or next((ctx.entity(g) for g in p.children if g.dep_ in {"appos", "compound"}
                                             and ctx.entity(g)), None)
                 if e is not None and e is not holder:
-                    out.append((e, "name-prep" if c in name_preps else "prep", False))
+                    out.append((e, "name-prep" if c in name_preps else "prep-to" if c.lower_ == "to" else "prep",
+                                False))
                 elif c.lower_ in {"of", "for", "in"}:
                     unit = True
                     inner = [r for g in p.subtree if g.dep_ in {"poss", "compound", "pobj"}
                              for r in [ctx.resolve(g)] if r is not None and r is not holder]
                     if inner:
                         out.append((inner[0], "unit", True))
+    if role.dep_ == "conj" and role.head.i < role.i and (head_hit := role_at(role.head, ctx.trig)):
+        # "the commission's executive vice chairman and chief executive, X": the first
+        # title's organisation is the second's too
+        out += [(e, how, u) for e, how, u in _role_objects(role.head, role.head.i - head_hit[0] + 1, holder, ctx)
+                if how in {"poss", "left", "left-word", "appos"} and all(e is not o for o, _, _ in out)]
     # the organisation the holder stands in apposition to: "the Commerce Department, Secretary Ross"
     name = role.head if ctx.entity(role.head) is holder else None
     if name is not None and name.dep_ == "appos":
@@ -52,12 +58,30 @@ def _role_objects(role: Token, first: int, holder: Entity, ctx: Context) -> list
     # a bare word there names the organisation whose name holds it: "Commerce Secretary X"
     doc = role.doc
     i = first - 1
+    unit_heads = ctx.words("unitHeadWord")
+    role_words = " ".join(t.lower_ for t in doc[first:role.i + 1])
     while i >= 0 and ((doc[i].head.i in range(first, role.i + 1) or doc[i].head == role.head
-                       or doc[i].head.i in range(i, role.i + 1)) and not doc[i].is_punct or doc[i].tag_ == "POS"):
+                       or doc[i].head.i in range(i, role.i + 1)) and not doc[i].is_punct or doc[i].tag_ == "POS"
+                      or doc[i].text == ")"):
+        if doc[i].text == ")":
+            # "Civic Democratic Party (ODS) leader X": the acronym in brackets names the party
+            opening = next((j for j in range(i - 1, max(-1, i - 6), -1) if doc[j].text == "("), None)
+            if opening is None:
+                break
+            inside = next((e for t in doc[opening + 1:i] for e in [ctx.entity(t)] if e is not None), None)
+            if inside is not None and inside is not holder:
+                out.append((inside, "left", unit))
+                break
+            i = opening - 1
+            continue
         e = ctx.entity(doc[i])
+        if e is not None and any(m.start <= role.i < m.end for m in e.mentions):
+            break       # the title is part of the organisation's own name
         if e is not None and e is not holder:
             out.append((e, "left", unit))
             break
+        if e is None and doc[i].pos_ == "NOUN" and doc[i].tag_ != "POS" and role_words in unit_heads:
+            unit = True     # "the EU's foreign policy chief": the head of a unit of the EU
         if e is None and doc[i].pos_ == "PROPN":
             named = _organisation_named_by(doc[i], ctx)
             if named is not None:
@@ -65,23 +89,63 @@ def _role_objects(role: Token, first: int, holder: Entity, ctx: Context) -> list
                 break
             break   # "Canadian Finance Minister": the minister is not head of Canada
         i -= 1
+    if unit or any(u for _, _, u in out):
+        # "head of tanker research at Y", "Y's head of global markets", "the EU's foreign
+        # policy chief": the head of a unit of Y
+        out = [(e, how, True) for e, how, _ in out]
     return out
 
 
 def _organisation_named_by(word: Token, ctx: Context) -> Entity | None:
-    """The one organisation named near this word (two sentences either side) whose name
-    contains it: "Commerce" in "Commerce Secretary X" -> the Commerce Department."""
+    """The one organisation whose name contains this word, named near it (two sentences
+    either side) or else anywhere in the document: "Commerce" in "Commerce Secretary X" ->
+    the Commerce Department. A country before the word picks among several: "Chinese
+    Commerce Minister" -> the commerce ministry named after China, not the US one."""
     n = ctx.sent_index[word.i]
     near = ctx.sents[max(0, n - 2)].start, ctx.sents[min(len(ctx.sents) - 1, n + 2)].end
-    hits = {e for e in ctx.ents.items if e.cls not in {"Person", "Country", "Place"}
-            and any(near[0] <= m.start < near[1] for m in e.mentions)
-            and word.text in (e.label.split() + [w for a in e.aliases for w in a.split()])}
-    return next(iter(hits)) if len(hits) == 1 else None
+    named = [e for e in ctx.ents.items if e.cls not in {"Person", "Country", "Place"}
+             and word.text in (e.label.split() + [w for a in e.aliases for w in a.split()])]
+    country = next((c for t in word.doc[max(0, word.i - 2):word.i] for c in [_country_word(t, ctx)] if c), None)
+    hits = [e for e in named if any(near[0] <= m.start < near[1] for m in e.mentions)]
+    if not hits and country is None:
+        hits = [e for e in named if e.cls == "GovernmentAgency"]
+    if country is not None:
+        # the organisation named with this country anywhere; else an untied one nearby
+        # ("Japanese Foreign Minister" is not head of the "Chinese Foreign Ministry")
+        tied = {e: _countries_before(e, ctx) for e in named}
+        own = [e for e in named if country in tied[e]]
+        hits = own or [e for e in hits if not tied[e]]
+    return hits[0] if len(hits) == 1 else None
+
+
+def _countries_before(org: Entity, ctx: Context) -> set[str]:
+    """Countries named just before a mention of the organisation, in its sentence:
+    "China's Ministry of Commerce", "the US Commerce Department"."""
+    out: set[str] = set()
+    for m in org.mentions:
+        sent = ctx.sents[ctx.sent_index[m.start]]
+        # "Chinese Foreign Ministry": the country word may be inside the name
+        out.update(c for t in ctx.doc[max(sent.start, m.start - 3):m.end] for c in [_country_word(t, ctx)] if c)
+    return out
+
+
+def _country_word(tok: Token, ctx: Context) -> str | None:
+    """The country a word names, by name, alias or demonym ('Chinese' -> China), or the
+    country entity it belongs to."""
+    e = ctx.entity(tok)
+    if e is not None and e.cls == "Country":
+        return e.label
+    for c in ctx.onto.countries:
+        if tok.text in (c.name, *c.aliases, *c.demonyms):
+            return next((x.label for x in ctx.ents.items if x.cls == "Country"
+                         and {x.label, *x.aliases} & {c.name, *c.aliases}), c.name)
+    return None
 
 
 # How sure a role noun is of its organisation, by where the organisation stands:
 # "Rheinhagen chief executive X" (left) is surer than "the chief executive of its unit" (unit).
-CONFIDENCE = {"left": 0.9, "poss": 0.85, "prep": 0.85, "unit": 0.7, "left-word": 0.75, "appos": 0.8, "name-prep": 0.8}
+CONFIDENCE = {"left": 0.9, "poss": 0.85, "prep": 0.85, "prep-to": 0.85, "unit": 0.7, "left-word": 0.75, "appos": 0.8,
+              "name-prep": 0.8}
 
 
 def role_rules(ctx: Context, hit: RoleHit) -> Iterator[Candidate]:
@@ -95,8 +159,11 @@ def role_rules(ctx: Context, hit: RoleHit) -> Iterator[Candidate]:
     objects = _role_objects(tok, first, holder, ctx)
     role_text = " ".join(t.lower_ for t in tok.doc[first:tok.i + 1])
     member = membership(ctx.onto)
+    elsewhere = any(how not in {"left", "name-prep"} for _, how, _ in objects)
     for obj, how, unit in objects:
-        if how in {"left", "name-prep"} and ctx.cls_is(obj, "PoliticalParty") and member:
+        leads = how == "left" and not (elsewhere or subordinate or unit) and any(
+            p != member and ctx.onto.allows(p, holder.cls, obj.cls) for p in props)
+        if how in {"left", "name-prep"} and ctx.cls_is(obj, "PoliticalParty") and member and not leads:
             # "Conservative chair of the committee", "Labour MP X": a member of the party
             yield ctx.candidate(holder, member, obj, tok, "role-party", 0.85, phrase=True)
             continue
@@ -105,12 +172,15 @@ def role_rules(ctx: Context, hit: RoleHit) -> Iterator[Candidate]:
         if subordinate or unit:
             allowed = [ctx.onto.properties[p].unit_fallback or p if ctx.onto.properties[p].unit_fallback else p
                        for p in allowed]
-        if not allowed and obj.cls == "Person" and not subordinate:
+        if not allowed and obj.cls == "Person" and not subordinate and how in {"poss", "left", "prep-to"}:
             # a person's deputy, secretary or chief of staff serves that person
             allowed = [p.name for p in sorted(ctx.onto.properties.values(), key=lambda p: p.priority)
                        if p.role_nouns and ctx.onto.allows(p.name, holder.cls, obj.cls)][:1]
         if not allowed:
             continue
+        if unit and how in {"prep", "unit"} and member and allowed and obj.cls in {"Legislature", "PoliticalParty"} \
+                and ctx.onto.properties[allowed[0]].affiliation:
+            allowed = [member]      # "the Leader of the Opposition in the Lok Sabha": a member of it
         conf = CONFIDENCE[how]
         phrase = tok.dep_ not in {"attr", "oprd", "pobj"}
         if described:
@@ -129,6 +199,11 @@ def role_rules(ctx: Context, hit: RoleHit) -> Iterator[Candidate]:
                    and ctx.onto.allows(p, holder.cls, next(iter(orgs)).cls)]
         if allowed:
             yield ctx.candidate(holder, allowed[0], orgs.pop(), tok, "role-sentence", 0.6, phrase=True)
+        elif not orgs and (topic := _paragraph_company(sent, first, ctx)) is not None:
+            # "SikaBox raised $8m ... Chief executive X said ...": the company the paragraph is about
+            allowed = [p for p in props if p != member and ctx.onto.allows(p, holder.cls, topic.cls)]
+            if allowed:
+                yield ctx.candidate(holder, allowed[0], topic, tok, "role-paragraph", 0.55, phrase=True)
     if not objects:
         # a member of a body named elsewhere in the sentence or by the title: "Sen." -> Senate
         member_props = [p for p in props if "Legislature" in ctx.onto.properties[p].range]
@@ -137,6 +212,34 @@ def role_rules(ctx: Context, hit: RoleHit) -> Iterator[Candidate]:
             if body is not None:
                 yield ctx.candidate(holder, member_props[0], body, tok, "role-body", 0.7,
                                 phrase=tok.dep_ not in {"attr", "oprd", "pobj"})
+
+
+def _paragraph_company(sent: Span, first: int, ctx: Context, reach: int = 4) -> Entity | None:
+    """The company a paragraph is about, for a bare title that opens a sentence ("Chief
+    executive X said"): the first company in the paragraph (at most `reach` sentences
+    back, after a blank line) that heads a sentence as its subject or stands alone as a
+    heading. None when the title does not open its sentence."""
+    if any(not (t.is_punct or t.is_space or ctx.trig.roles.get(t.lower_) or t.pos_ in {"CCONJ", "ADJ", "NOUN"})
+           for t in ctx.doc[sent.start:first]):
+        return None
+    def opens_paragraph(k: int) -> bool:
+        before = ctx.text[ctx.sents[k - 1].start_char:ctx.sents[k].start_char]
+        return "\n\n" in before[len(before.rstrip()):]
+
+    n = ctx.sent_index[sent.start]
+    start = n
+    while start > 0 and n - start < reach and not opens_paragraph(start):
+        start -= 1
+    if start > 0 and not opens_paragraph(start):
+        return None     # no paragraph break within reach
+    for s in ctx.sents[start:n]:
+        for t in s:
+            e = ctx.entity(t)
+            if e is not None and e.cls == "Company" and t.head.i != t.i and ctx.entity(t.head) is e:
+                continue        # not the mention's last word
+            if e is not None and e.cls == "Company" and t.dep_ in {"nsubj", "nsubjpass", "ROOT"}:
+                return e
+    return None
 
 
 def _legislature_for(role: Token, sent: Span, ctx: Context) -> Entity | None:

@@ -9,11 +9,12 @@ from spacy.tokens import Doc, Span, Token
 from ....ontology import Ontology
 from ...entities import Entities, Entity
 from ..candidate import Candidate
+from ...lang.en import OBJ
 from ..context import Context
 from ..document import context
 from ..registry import proposers
 from ..guards import former
-from ..roles import role_at
+from ..roles import membership, role_at
 from ..syntax import agents, companions, finite, objects, prep_objects, subjects
 from ....ontology import Trigger
 
@@ -41,6 +42,15 @@ def _role_of_appointment(verb: Token, ctx: Context) -> tuple[Token | None, Entit
                 for p in c.children:
                     if p.dep_ == "prep" and p.lower_ in {"of", "at"}:
                         org = next((ctx.resolve(x) for x in p.children if x.dep_ == "pobj" and ctx.resolve(x)), None)
+                    elif p.dep_ == "prep" and p.lower_ == "to":
+                        org = next((r for x in p.children if x.dep_ == "pobj" for r in [ctx.resolve(x)]
+                                    if r is not None and (ctx.entity(x) is r or r.cls == "Person")), None)
+                if org is None and c.dep_ == "pobj" and c.head.lower_ == "as":
+                    # "appointed X as adviser to the prime minister": the parser hangs "to" on the verb
+                    # ("an adviser to the company" is the appointing company itself: left to the subject)
+                    org = next((r for p in verb.children if p.dep_ == "prep" and p.lower_ == "to" and p.i > c.i
+                                for x in p.children if x.dep_ == "pobj" for r in [ctx.resolve(x)]
+                                if r is not None and (ctx.entity(x) is r or r.cls == "Person")), None)
                 return c, org
     return None, None
 
@@ -55,6 +65,8 @@ def verb_rules(ctx: Context, sent: Span) -> Iterator[Candidate]:
                 continue
             rule = f"verb-{kind}" + (f"-{trig.prep}" if trig.prep else "")
             pobjs = prep_objects(verb, trig.prep, ctx) if trig.prep else []
+            if trig.prep and not pobjs and any(c.dep_ == "prt" and c.lower_ == trig.prep for c in verb.children):
+                pobjs = objects(verb, ctx)      # "turned on X": the parser reads the preposition as a particle
             if trig.prep and not pobjs:
                 continue
             if kind == "active":
@@ -62,9 +74,21 @@ def verb_rules(ctx: Context, sent: Span) -> Iterator[Candidate]:
                 objs = pobjs if trig.prep else (
                     [e for c in verb.children if c.dep_ == "nsubjpass" for e in ctx.group(c)] if passive
                     else objects(verb, ctx, ctx.onto.properties[prop].about_owner))
+                if passive and verb.dep_ == "acl" and not objs and not trig.prep:
+                    objs = _described_by(verb.head, ctx)     # "the fund run by X"
+                fallback = ctx.onto.properties[prop].unit_fallback
+                if fallback and any(c.dep_ in OBJ and ctx.entity(c) is None
+                                    and c.lemma_.lower() in ctx.words("partNoun") for c in verb.children):
+                    prop_here = fallback    # "runs the company's North American business": a unit of it
+                else:
+                    prop_here = prop
+                member = membership(ctx.onto)
                 for s in subs:
                     for o in objs:
-                        yield ctx.candidate(s, prop, o, verb, rule, 0.8)
+                        p_o = prop_here
+                        if member and ctx.onto.properties[p_o].affiliation and o.cls in {"PoliticalParty", "Legislature"}:
+                            p_o = member     # "joined the party": a member, not an employee
+                        yield ctx.candidate(s, p_o, o, verb, rule, 0.8)
                 if ctx.onto.properties[prop].symmetric and not objs and len(subs) > 1:
                     for i, a in enumerate(subs):
                         for b in subs[i + 1:]:
@@ -106,6 +130,20 @@ def verb_rules(ctx: Context, sent: Span) -> Iterator[Candidate]:
                 for s in patients:
                     for o in targets:
                         yield ctx.candidate(s, prop, o, verb, rule, 0.8 if pobjs else 0.6)
+
+
+def _described_by(noun: Token, ctx: Context) -> list[Entity]:
+    """The organisation a participle's noun describes: "Tidewell Capital, the fund run by X",
+    through a chain of appositions (the small parser often hangs one on the other)."""
+    t = noun
+    for _ in range(4):
+        e = ctx.entity(t)
+        if e is not None:
+            return [e] if ctx.cls_is(e, "Organization") else []
+        if t.dep_ != "appos" or t.head == t:
+            return []
+        t = t.head
+    return []
 
 
 def _range_entity_near(tok: Token, prop: str, ctx: Context) -> list[Entity]:
