@@ -417,12 +417,13 @@ def _untagged_names(doc: Doc, onto: Ontology, lex: Lexicon, taken: set[int]) -> 
     pos = strings.pos
 
     def free_name_word(k: int) -> bool:
-        if k in taken or doc[k].ent_type_ not in FREE_ENTS:
+        # the token strings first: most words are no proper noun, and a Token costs a lookup
+        if k in taken or (pos[k] != "PROPN" and strings.lower[k] != "-") or doc[k].ent_type_ not in FREE_ENTS:
             return False
         if doc[k].text == "-":      # inside a hyphenated name: "Gambo-Idris"
             return 0 < k < len(doc) - 1 and not doc[k - 1].whitespace_ and not doc[k].whitespace_ \
                 and doc[k + 1].is_title and pos[k - 1] == "PROPN"
-        return pos[k] == "PROPN" and not doc[k].is_punct
+        return not doc[k].is_punct
 
     i = 0
     while i < len(doc):

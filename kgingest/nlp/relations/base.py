@@ -32,15 +32,22 @@ class Proposer(Protocol):
     def __call__(self, doc: Doc, entities: Entities, onto: Ontology, /) -> Iterable[Candidate]: ...
 
 
+_RESOLVED: dict[str, Proposer] = {}
+
+
 def resolve(names: Sequence[str | Proposer]) -> list[Proposer]:
     """Proposer names (or proposers) -> proposers; an unknown name is a ValueError naming it."""
     from . import rules  # noqa: F401  - registers the bundled families
 
     out: list[Proposer] = []
     for p in names:
-        if isinstance(p, str):
+        if isinstance(p, str) and p in _RESOLVED:
+            p = _RESOLVED[p]
+        elif isinstance(p, str):
             try:
-                p = proposers.get(p)
+                # catalogue looks through the installed entry points on every get: once a name
+                _RESOLVED[p] = proposers.get(p)
+                p = _RESOLVED[p]
             except catalogue.RegistryError:
                 known = ", ".join(sorted(proposers.get_all()))
                 raise ValueError(f"unknown relation proposer {p!r} (registered: {known})") from None

@@ -81,10 +81,16 @@ class Context:
     titles: dict[str, tuple[tuple[int, Entity], ...]] = field(default_factory=dict)
     roles: tuple["RoleHit", ...] = ()
     bound: int = 0
+    moved: dict[int, "Context"] = field(default_factory=dict, compare=False, repr=False)  # at()'s, made once
 
     def at(self, bound: int) -> "Context":
         """This context with titles visible up to (not including) token ``bound``."""
-        return self if bound == self.bound else replace(self, bound=bound)
+        if bound == self.bound:
+            return self
+        found = self.moved.get(bound)
+        if found is None:
+            found = self.moved[bound] = replace(self, bound=bound, moved={})
+        return found
 
     def candidate(self, subject: Entity, prop: str | None, object: Entity, anchor: Token, rule: str,
                   confidence: float, props: tuple[str, ...] = (), phrase: bool = False) -> Candidate:

@@ -46,11 +46,10 @@ class Speech:
 def quoted_tokens(ctx: Context) -> list[bool]:
     """Token i -> inside quotation marks. A paragraph break closes any open quotation; a
     quotation that runs on into the next paragraph reopens with its own mark there."""
-    doc = ctx.doc
-    out = [False] * len(doc)
+    texts = ctx.strings.lower       # the Doc's token strings, read once: quotation marks have no case
+    out = [False] * len(texts)
     open_ = False
-    for tok in doc:
-        t = tok.text
+    for i, t in enumerate(texts):
         if t.isspace():
             open_ = open_ and t.count("\n") < 2
             continue
@@ -60,7 +59,7 @@ def quoted_tokens(ctx: Context) -> list[bool]:
         if t in CLOSING or (t in STRAIGHT and open_):
             open_ = False
             continue
-        out[tok.i] = open_
+        out[i] = open_
     return out
 
 
