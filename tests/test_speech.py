@@ -2,11 +2,8 @@
 words criticise someone. Sentences are written for these tests; their people are invented."""
 from __future__ import annotations
 
-from types import SimpleNamespace
 
 import pytest
-from spacy.tokens import Doc
-from spacy.vocab import Vocab
 
 from kgingest.nlp.relations.speech import quoted_tokens
 from kgingest.nlp.relations.valence import vader_negative
@@ -15,8 +12,7 @@ A, K = "Ada Voss", "Karl Ebert"
 
 
 def _quoted(words: list[str]) -> list[str]:
-    doc = Doc(Vocab(), words=words)
-    inside = quoted_tokens(SimpleNamespace(doc=doc))  # type: ignore[arg-type]
+    inside = quoted_tokens(words)
     return [w for w, q in zip(words, inside) if q]
 
 

@@ -9,6 +9,7 @@ speaker of a sentence and for the words a speaker is quoted as saying.
 """
 from __future__ import annotations
 
+from collections.abc import Sequence
 from dataclasses import dataclass
 
 from spacy.tokens import Token
@@ -43,10 +44,9 @@ class Speech:
         return self.quoted[tok.i]
 
 
-def quoted_tokens(ctx: Context) -> list[bool]:
+def quoted_tokens(texts: Sequence[str]) -> list[bool]:
     """Token i -> inside quotation marks. A paragraph break closes any open quotation; a
     quotation that runs on into the next paragraph reopens with its own mark there."""
-    texts = ctx.strings.lower       # the Doc's token strings, read once: quotation marks have no case
     out = [False] * len(texts)
     open_ = False
     for i, t in enumerate(texts):
@@ -112,7 +112,7 @@ def speech(ctx: Context) -> Speech:
     held = ctx.doc.user_data.get(SPEECH_KEY)
     if held is not None and held[0] is ctx.ents:
         return held[1]
-    quoted = quoted_tokens(ctx)
+    quoted = quoted_tokens(ctx.strings.lower)    # the Doc's token strings, read once
     direct = {n: a for n in range(len(ctx.sents)) if (a := direct_speakers(ctx, n, quoted))}
     out = dict(direct)
     total = len(ctx.sents)
