@@ -1,13 +1,15 @@
 """Builds the per-document :class:`~.context.Context` once, before any proposer runs."""
 from __future__ import annotations
 
+from collections.abc import Callable, Iterator
 from dataclasses import replace
 
-from spacy.tokens import Doc
+from spacy.tokens import Doc, Span
 
 from ...ontology import Ontology
 from ..entities import Entities
 from ..pipeline import sentences, text as doc_text, token_strings
+from .candidate import Candidate
 from .context import Context, triggers
 from .roles import role_hits
 from .speech import SPEECH_KEY
@@ -33,6 +35,15 @@ def context(doc: Doc, entities: Entities, onto: Ontology) -> Context:
         return held
     ctx = doc.user_data[CONTEXT_KEY] = build(doc, entities, onto)
     return ctx
+
+
+def by_sentence(rule: Callable[[Context, Span], Iterator[Candidate]], doc: Doc, entities: Entities,
+                onto: Ontology) -> Iterator[Candidate]:
+    """Run a sentence-level rule family over a Doc, each sentence seeing the titles given
+    up to its end (:meth:`Context.at`): what most rule families' proposers do."""
+    ctx = context(doc, entities, onto)
+    for sent in ctx.sents:
+        yield from rule(ctx.at(sent.end), sent)
 
 
 def forget(doc: Doc) -> None:

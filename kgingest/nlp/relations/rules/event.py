@@ -10,7 +10,7 @@ from ...entities import Entities
 from ..candidate import Candidate
 from ...lang.en import OBJ
 from ..context import Context
-from ..document import context
+from ..document import by_sentence
 from ..registry import proposers
 from ..syntax import prep_objects, subjects
 
@@ -43,6 +43,4 @@ def event_rules(ctx: Context, sent: Span) -> Iterator[Candidate]:
 @proposers.register("kgingest.event.v1")
 def propose(doc: Doc, entities: Entities, onto: Ontology) -> Iterator[Candidate]:
     """Event nouns with their participants."""
-    ctx = context(doc, entities, onto)
-    for sent in ctx.sents:
-        yield from event_rules(ctx.at(sent.end), sent)
+    yield from by_sentence(event_rules, doc, entities, onto)

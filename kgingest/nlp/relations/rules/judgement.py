@@ -10,7 +10,7 @@ from ...entities import Entities
 from ..candidate import Candidate
 from ...lang.en import OBJ, SUBJ
 from ..context import Context
-from ..document import context
+from ..document import by_sentence
 from ..registry import proposers
 from ..guards import ancestors
 from ..speech import speech as speech_of
@@ -79,6 +79,4 @@ def judgement_rules(ctx: Context, sent: Span) -> Iterator[Candidate]:
 @proposers.register("kgingest.judgement.v1")
 def propose(doc: Doc, entities: Entities, onto: Ontology) -> Iterator[Candidate]:
     """Judgements a speaker passes on someone."""
-    ctx = context(doc, entities, onto)
-    for sent in ctx.sents:
-        yield from judgement_rules(ctx.at(sent.end), sent)
+    yield from by_sentence(judgement_rules, doc, entities, onto)

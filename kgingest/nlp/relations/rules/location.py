@@ -12,7 +12,7 @@ from ...entities import Entities, Entity
 from ..candidate import Candidate
 from ...lang.en import OBJ, SUBJ
 from ..context import Context
-from ..document import context
+from ..document import by_sentence
 from ..registry import proposers
 from ...entities import lexicon
 from ..syntax import subjects
@@ -243,6 +243,4 @@ def _entity_after_descriptors(tok: Token, ctx: Context) -> Entity | None:
 @proposers.register("kgingest.location.v1")
 def propose(doc: Doc, entities: Entities, onto: Ontology) -> Iterator[Candidate]:
     """Where organisations are based."""
-    ctx = context(doc, entities, onto)
-    for sent in ctx.sents:
-        yield from location_rules(ctx.at(sent.end), sent)
+    yield from by_sentence(location_rules, doc, entities, onto)

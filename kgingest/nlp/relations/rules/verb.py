@@ -11,7 +11,7 @@ from ...entities import Entities, Entity
 from ..candidate import Candidate
 from ...lang.en import OBJ
 from ..context import Context
-from ..document import context
+from ..document import by_sentence
 from ..registry import proposers
 from ..guards import former
 from ..roles import membership, role_at
@@ -167,6 +167,4 @@ def agent_count(verb: Token) -> int:
 @proposers.register("kgingest.verb.v1")
 def propose(doc: Doc, entities: Entities, onto: Ontology) -> Iterator[Candidate]:
     """Trigger verbs of the ontology with their arguments."""
-    ctx = context(doc, entities, onto)
-    for sent in ctx.sents:
-        yield from verb_rules(ctx.at(sent.end), sent)
+    yield from by_sentence(verb_rules, doc, entities, onto)
