@@ -87,7 +87,9 @@ def ingest(items: Iterable[RawDocument | Document | InputError | DocumentError],
     inside :func:`kgingest.isolation.isolate`), is counted and reported, and the run goes on;
     it is picked up again next time, because its stored key (if any) is still the old one.
     Refused credentials, an unreachable server or a dead worker stop the run at once
-    (everything after would fail the same way): ``Summary.stopped`` says why.
+    (everything after would fail the same way): ``Summary.stopped`` says why. So does
+    KeyboardInterrupt (Ctrl-C; the CLI turns SIGTERM into one): the documents written so far
+    are counted, the one being written is whole or absent, and the next run does the rest.
     """
     from .pipeline import run  # spaCy: only a run that extracts loads it (delete does not)
 
@@ -144,6 +146,8 @@ def ingest(items: Iterable[RawDocument | Document | InputError | DocumentError],
             report(action, result.name, f"{count} triples")
     except WorkerError as err:
         summary.stopped = str(err)
+    except KeyboardInterrupt:
+        summary.stopped = "interrupted"
     summary.seconds = time.monotonic() - start
     return summary
 

@@ -18,6 +18,7 @@ from __future__ import annotations
 
 import gc
 import multiprocessing
+import os
 import signal
 import sys
 from collections import deque
@@ -36,6 +37,7 @@ from spacy.language import Language
 from spacy.tokens import Doc
 
 from . import nlp, ontology
+from .lifeline import die_with_parent
 from .rdf import emit
 from .defaults import DEFAULT_BATCH_SIZE
 from .isolation import DocumentError, isolate
@@ -214,6 +216,7 @@ def run(extractor: Extractor, items: Iterable[Document | RawDocument | InputErro
     built from ``extractor.settings`` (inherited, not reloaded, where processes fork); the
     results are the same, document for document. At most ``2 * workers`` chunks of
     ``batch_size`` inputs are in flight, so memory does not grow with the corpus.
+    Workers die with this process, however it ends (:mod:`kgingest.lifeline`).
     Raises WorkerError if a worker process dies.
     """
     chunks = chunked(items, batch_size)
@@ -223,7 +226,7 @@ def run(extractor: Extractor, items: Iterable[Document | RawDocument | InputErro
         return
     gc.collect()
     pool = ProcessPoolExecutor(workers, mp_context=_context(), initializer=_start_worker,
-                               initargs=(extractor.settings, batch_size))
+                               initargs=(extractor.settings, batch_size, os.getpid()))
     window: deque[tuple[Future[list[Result]], list]] = deque()
     try:
         for chunk in chunks:
@@ -233,7 +236,20 @@ def run(extractor: Extractor, items: Iterable[Document | RawDocument | InputErro
         while window:
             yield from _collect(extractor, *window.popleft())
     finally:
+        if window:  # abandoned with chunks in flight (Ctrl-C, SIGTERM, a stopped run): nobody will read them
+            _terminate(pool)
         pool.shutdown(wait=not window, cancel_futures=True)
+
+
+def _terminate(pool: ProcessPoolExecutor) -> None:
+    """Stop the workers now rather than when they have finished their chunks (seconds each):
+    an interrupted run ends at once. (``terminate_workers`` is new in Python 3.14.)"""
+    terminate = getattr(pool, "terminate_workers", None)
+    if terminate is not None:
+        terminate()
+        return
+    for process in list((pool._processes or {}).values()):
+        process.terminate()
 
 
 def _collect(extractor: Extractor, future: Future[list[Result]], chunk: list) -> list[Result]:
@@ -257,9 +273,11 @@ def _context() -> multiprocessing.context.BaseContext:
 _WORKER: tuple[Extractor, int] | None = None
 
 
-def _start_worker(settings: Settings, batch_size: int) -> None:
+def _start_worker(settings: Settings, batch_size: int, parent: int) -> None:
     global _WORKER
+    die_with_parent(parent)  # a killed run leaves no worker behind
     signal.signal(signal.SIGINT, signal.SIG_IGN)  # Ctrl-C is the parent's to handle
+    signal.signal(signal.SIGTERM, signal.SIG_DFL)  # not the parent's handler (a fork inherits it)
     extractor = Extractor(settings.model, settings.ontology_paths, settings.generated_at,
                           max_chars=settings.max_chars)
     _WORKER = (extractor, batch_size)

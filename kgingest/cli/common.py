@@ -1,7 +1,8 @@
-"""What every command shares: the one-line error and the run's timestamp."""
+"""What every command shares: the one-line error, the run's timestamp, SIGTERM as Ctrl-C."""
 from __future__ import annotations
 
 import os
+import signal
 from datetime import datetime, timezone
 
 import click
@@ -21,3 +22,12 @@ def run_time() -> datetime:
         return datetime.fromtimestamp(int(epoch), timezone.utc)
     except (ValueError, OverflowError):
         raise click.UsageError(f"SOURCE_DATE_EPOCH must be seconds since 1970, not {epoch!r}") from None
+
+
+def _interrupt(signum: int, frame: object) -> None:
+    raise KeyboardInterrupt
+
+
+def stop_on_sigterm() -> None:
+    """SIGTERM (``kill``, a service manager's stop) ends the command as Ctrl-C does, cleanly."""
+    signal.signal(signal.SIGTERM, _interrupt)

@@ -2,14 +2,11 @@
 imported only when the command runs (``kgingest --help`` stays fast)."""
 from __future__ import annotations
 
-import signal
 import sys
 
 import click
 
-
-def _interrupt(signum: int, frame: object) -> None:
-    raise KeyboardInterrupt
+from .common import stop_on_sigterm
 
 
 @click.command("serve")
@@ -40,7 +37,7 @@ def serve_command(target: str | None, bind: str, timeout: float, max_result_byte
     if is_remote(target):
         raise click.BadParameter("serve needs an embedded store folder; a SPARQL server serves itself",
                                  param_hint="--store")
-    signal.signal(signal.SIGTERM, _interrupt)  # a service manager's stop: clean up like Ctrl-C
+    stop_on_sigterm()  # a service manager's stop: clean up like Ctrl-C
     limits = Limits(timeout=timeout, max_bytes=max_result_bytes, workers=workers, refresh=refresh)
     try:
         serve(target, bind, limits, announce=lambda line: click.echo(line, err=True))

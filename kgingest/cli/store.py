@@ -17,7 +17,7 @@ import click
 
 from ..defaults import DEFAULT_MODEL, QUERY_FORMATS as FORMATS
 from ..isolation import one_line
-from .common import run_time
+from .common import run_time, stop_on_sigterm
 from .options import model_option, reading_options
 
 if TYPE_CHECKING:
@@ -125,6 +125,7 @@ def ingest_command(inputs: tuple[str, ...], target: str | None, query_endpoint: 
     from ..sources import scan
 
     _setup_logging()
+    stop_on_sigterm()
     started = run_time()  # one prov:endedAtTime for the run: the "last ingest" query keys on it
     with _open(target, query_endpoint, update_endpoint, gsp_endpoint, read_only=False) as sink:
         try:
@@ -132,6 +133,8 @@ def ingest_command(inputs: tuple[str, ...], target: str | None, query_endpoint: 
         except ModelError as err:
             _fail(str(err))
             sys.exit(2)
+        except KeyboardInterrupt:  # while the model loads (ingest() reports one during the run)
+            _finish(Summary(stopped="interrupted"), as_json)
         try:
             items = scan(inputs, input_format=input_format, globs=globs, max_chars=max_chars)
             summary = ingest(items, sink, extractor, force=force, report=_reporter(quiet, debug), workers=workers,

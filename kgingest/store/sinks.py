@@ -201,10 +201,37 @@ class Sink(Protocol):
 # --- embedded store --------------------------------------------------------------------
 
 
+class StoreLocked(BlockingIOError):
+    """Another run holds the store. Prints as its message alone, without "[Errno 11]"."""
+
+    def __str__(self) -> str:
+        return str(self.strerror)
+
+
+def _holder(text: str) -> str:
+    """Who holds a lock, from the pid its holder wrote into the lock file.
+
+    A holder that has ended can only still hold the lock through a process that inherited
+    the lock's descriptor and outlived it (kgingest's own workers never do: see
+    :func:`_forget_in_child`).
+    """
+    if not text.isdigit():
+        return "pid unknown"
+    try:
+        os.kill(int(text), 0)
+    except ProcessLookupError:
+        return f"pid {text}, which has ended; a process it started still holds the lock"
+    except PermissionError:  # alive, another user's
+        pass
+    return f"pid {text}"
+
+
 class _StoreLock:
     """An advisory lock beside the data: exclusive for writers, shared for readers, never waits.
 
-    flock locks die with their process, so a crashed run leaves no stale lock behind.
+    flock locks die with the last descriptor of their open file. The process that took the
+    lock holds one; a child it forks would inherit another and keep the store locked after
+    its parent ended (a killed ``-j`` run), so forked children close theirs at once.
     """
 
     def __init__(self, folder: Path, *, exclusive: bool):
@@ -219,23 +246,42 @@ class _StoreLock:
         try:
             fcntl.flock(fd, (fcntl.LOCK_EX if exclusive else fcntl.LOCK_SH) | fcntl.LOCK_NB)
         except BlockingIOError:
-            holder = os.pread(fd, 32, 0).decode("ascii", "replace").strip() or "unknown"
+            holder = _holder(os.pread(fd, 32, 0).decode("ascii", "replace").strip())
             os.close(fd)
             doing = "used" if exclusive else "written"
-            raise BlockingIOError(
+            raise StoreLocked(
                 errno.EWOULDBLOCK,
-                f"the store {folder} is being {doing} by another kgingest run (pid {holder}); "
+                f"the store {folder} is being {doing} by another kgingest run ({holder}); "
                 "this run stops instead of waiting: try again when that one has finished",
             ) from None
         if exclusive:
             os.ftruncate(fd, 0)
             os.pwrite(fd, str(os.getpid()).encode("ascii"), 0)
         self._fd = fd
+        _HELD.add(self)
 
     def release(self) -> None:
+        _HELD.discard(self)
         if self._fd is not None:
             os.close(self._fd)  # closing drops the flock
             self._fd = None
+
+
+_HELD: set[_StoreLock] = set()  # the locks this process holds
+
+
+def _forget_in_child() -> None:
+    """After a fork, in the child: close the inherited lock descriptors. Closing, not
+    unlocking: the lock stays the parent's, and ends with the parent alone."""
+    for lock in _HELD:
+        if lock._fd is not None:
+            os.close(lock._fd)
+            lock._fd = None
+    _HELD.clear()
+
+
+if hasattr(os, "register_at_fork"):  # every os.fork, multiprocessing's included (not Windows)
+    os.register_at_fork(after_in_child=_forget_in_child)
 
 
 class EmbeddedStore:
