@@ -199,12 +199,12 @@ def test_literals_with_line_separators_survive() -> None:
         assert store.triple_count(DOC + "a") == len(g)
 
 
-def test_find_graphs_by_iri_identifier_or_source() -> None:
+def test_find_graphs_by_iri_or_identifier_never_by_source() -> None:
     with EmbeddedStore(None) as store:
         store.replace_graph(DOC + "a", doc_graph("a"))
         store.replace_graph(DOC + "b", doc_graph("b"))
         assert store.find_graphs(["id-a"]) == [DOC + "a"]
-        assert store.find_graphs(["file:///news/b.txt"]) == [DOC + "b"]
+        assert store.find_graphs(["file:///news/b.txt"]) == []  # b's dcterms:source: a claim, not its identity
         assert store.find_graphs([DOC + "a", "nothing"]) == [DOC + "a"]
         assert store.find_graphs(['"; DROP ALL ; "']) == []
 
@@ -409,7 +409,7 @@ def test_refused_credentials_stop_the_run() -> None:
 def test_delete_by_id_path_or_iri() -> None:
     sink = EmbeddedStore(None)
     ingest(docs(a="A", b="B", c="C"), sink, FakeExtractor())
-    summary = delete(["id-a", DOC + "b", "/news/c.txt", "missing"], sink)
+    summary = delete(["id-a", DOC + "b", "id-c", "missing"], sink)
     assert (summary.deleted, summary.failed, summary.triples) == (3, 1, 30)
     assert sink.content_keys() == {}
 
@@ -556,15 +556,21 @@ def test_no_graph_store_falls_back_to_one_update_request() -> None:
         assert server.notes and not server.use_graph_store
 
 
-def test_big_graphs_go_through_a_staging_graph_and_one_move() -> None:
+def test_big_graphs_go_through_a_staging_graph_and_one_copy() -> None:
     with FakeServer() as fake:
         server = SparqlServer(Endpoints.of(fake.url, graph_store="none"), chunk_size=4, sleep=no_sleep)
         with pytest.raises(ServerError):
             server.replace_graph(DOC + "a", doc_graph("a"))  # 10 triples: 3 chunks
         stage = staging_iri(DOC + "a")
+        staged = "https://w3id.org/kgingest/staging/p/"
         assert fake.updates[0] == f"DROP SILENT GRAPH <{stage}>"
-        assert [u.count("\n<") for u in fake.updates[1:4]] == [4, 4, 2]
-        assert fake.updates[4] == f"MOVE GRAPH <{stage}> TO <{DOC}a>"
+        assert [u.count("\n<") for u in fake.updates[1:4]] == [5, 4, 2]  # the first chunk with the marker
+        assert f"\n<{stage}> <https://w3id.org/kgingest/staging/of> <{DOC}a> .\n" in fake.updates[1]
+        assert f"<{DOC}a> <{staged}{KG}contentKey> \"k1\" .\n" in "".join(fake.updates[1:4])
+        assert fake.updates[4] == (
+            f"DROP SILENT GRAPH <{DOC}a> ;\nINSERT {{ GRAPH <{DOC}a> {{ ?s ?p ?o }} }} WHERE {{ GRAPH <{stage}> "
+            f'{{ ?s ?q ?o }}\n  FILTER(STRSTARTS(STR(?q), "{staged}")) BIND(IRI(STRAFTER(STR(?q), "{staged}")) AS ?p) }} '
+            f";\nDROP SILENT GRAPH <{stage}>")
 
 
 def test_count_mismatch_is_an_error() -> None:
