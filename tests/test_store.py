@@ -432,13 +432,15 @@ def test_summary_line_and_json() -> None:
 class FakeServer:
     """Just enough of a SPARQL server: GSP PUT, Update, and the count/keys SELECTs kgingest sends.
 
-    ``put_statuses`` are answered to the first PUTs (e.g. 503, 503) before a real 204.
+    ``put_statuses`` are answered to the first PUTs (e.g. 503, 503) before a real 204, and
+    ``post_statuses`` to the first POSTs (queries and updates).
     """
 
     def __init__(self, *, put_statuses: list[int] | None = None, auth: str | None = None,
-                 lose_triples: int = 0) -> None:
+                 lose_triples: int = 0, post_statuses: list[int] | None = None) -> None:
         self.graphs: dict[str, list[str]] = {}
         self.put_statuses = list(put_statuses or [])
+        self.post_statuses = list(post_statuses or [])
         self.auth = auth
         self.lose_triples = lose_triples
         self.log: list[tuple[str, str]] = []
@@ -485,6 +487,8 @@ class FakeServer:
                 fake.log.append(("POST", url.path))
                 if not self._authorized():
                     return self._reply(401, b"who are you?")
+                if fake.post_statuses:
+                    return self._reply(fake.post_statuses.pop(0), b"busy")
                 if url.path == "/update":
                     fake.updates.append(body)
                     return self._reply(204)
@@ -497,6 +501,8 @@ class FakeServer:
                     variables = ["n"]
                 elif "contentKey" in query:
                     rows, variables = [], ["g", "key"]
+                elif "staging/of" in query or "dcterms:identifier" in query:  # no staging graphs, no match
+                    rows, variables = [], ["g"]
                 else:
                     return self._reply(400, b"fake server: unsupported query")
                 data = json.dumps({"head": {"vars": variables}, "results": {"bindings": rows}}).encode()

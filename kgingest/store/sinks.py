@@ -459,7 +459,7 @@ def find_credentials(url: str, environ: Mapping[str, str] | None = None,
     except FileNotFoundError:
         return None
     except netrc.NetrcParseError as err:  # its message quotes the token it choked on: maybe a password
-        raise ValueError(f"cannot read {path}: line {err.lineno} is not valid netrc syntax") from None
+        raise ValueError(f"cannot read {path}: not valid netrc syntax (near line {err.lineno})") from None
     if entry is None:
         return None
     login, _account, password = entry
