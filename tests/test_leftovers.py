@@ -60,9 +60,9 @@ def test_a_killed_update_only_write_is_invisible_and_cleaned_by_the_next_run(
         sink.replace_ntriples(iri, ntriples(doc_graph("test-killed-staging", sentences=5)))
     sink.update = real_update  # type: ignore[method-assign]
     try:
-        assert sink.triple_count(stage) == 5  # the marker and four staged triples
         anchors = sink.query(f"SELECT ?s WHERE {{ ?s <{NIF}anchorOf> ?text FILTER(STRSTARTS(STR(?s), \"{iri}\")) }}")
         assert isinstance(anchors, ox.QuerySolutions) and list(anchors) == []
+        assert sink.triple_count(stage) == 5  # the marker and four staged triples
         summary = ingest([], sink, FakeExtractor())  # the next run, whatever it holds
         assert (summary.added, summary.failed) == (0, 0)
         assert sink.triple_count(stage) == 0 and sink.triple_count(iri) == 0

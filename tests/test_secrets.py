@@ -17,7 +17,7 @@ import pytest
 from click.testing import CliRunner
 
 from kgingest.cli import main
-from kgingest.store import Credentials, UrlError, find_credentials, open_store, redact
+from kgingest.store import Credentials, find_credentials, open_store, redact
 from test_store import FakeServer
 
 SECRET = "S3cr3t"
@@ -124,6 +124,8 @@ def test_credentials_in_an_endpoint_url_are_used_not_dropped() -> None:
                              "--query-endpoint", f"http://ann:{SECRET}@{host}/query")
     assert (code, out) == (2, "")
     assert err == "kgingest: the store URL and the query endpoint hold different credentials: give them once\n"
+    from kgingest.store import UrlError
+
     with pytest.raises(UrlError, match="^the update endpoint is not a usable path: it holds '#'"):
         open_store("http://h:1", update=f"/update#{SECRET}")
 
