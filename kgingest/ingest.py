@@ -15,10 +15,13 @@ from dataclasses import asdict, dataclass, field
 from pathlib import Path
 from typing import TYPE_CHECKING
 
+import pyoxigraph as ox
+
+from . import vocab
 from .isolation import DocumentError, isolate
 from .defaults import DEFAULT_BATCH_SIZE
 from .results import Rendered, WorkerError
-from .sources import Document, InputError, RawDocument
+from .sources import Document, InputError, RawDocument, unique
 from .store import Sink
 
 if TYPE_CHECKING:
@@ -95,6 +98,7 @@ def ingest(items: Iterable[RawDocument | Document | InputError | DocumentError],
 
     start = time.monotonic()
     summary = Summary()
+    sink.drop_staging()  # a killed run's half-written graphs go before anything else is read
     stored = sink.content_keys()
 
     def fail(name: str, error: str, trace: str = "") -> None:
@@ -111,7 +115,7 @@ def ingest(items: Iterable[RawDocument | Document | InputError | DocumentError],
         return document
 
     def changed() -> Iterator[Document | InputError | DocumentError]:
-        for item in items:
+        for item in unique(items):  # a second document with one identity is an error, not a replace
             if isinstance(item, (InputError, DocumentError)):
                 yield item  # run() passes it through, in order
                 continue
@@ -169,8 +173,26 @@ def lookup_values(ref: str) -> list[str]:
     return values
 
 
+def _claimed_by(sink: Sink, url: str) -> str:
+    """A hint when ``url`` is not an identity but documents give it as their source (an HTML
+    page's canonical link): they are deleted by their own identity, never by a claim."""
+    from .store import sparql_string
+
+    result = sink.query(f"""PREFIX kg: <{vocab.KG}>
+PREFIX dcterms: <{vocab.DCTERMS}>
+SELECT DISTINCT ?id WHERE {{
+  GRAPH ?g {{ ?g a kg:Document ; dcterms:identifier ?id ; dcterms:source ?src }} FILTER(STR(?src) = {sparql_string(url)})
+}} ORDER BY ?id LIMIT 4""")
+    ids = [row["id"].value for row in result] if isinstance(result, ox.QuerySolutions) else []
+    if not ids:
+        return ""
+    listed = ", ".join(ids[:3]) + (", ..." if len(ids) > 3 else "")
+    return f" (it is the source URL of {listed}: delete by id or path)"
+
+
 def delete(refs: Iterable[str], sink: Sink, *, report: Report = _quiet) -> Summary:
-    """Drop the graph of each document named in ``refs``; nothing else in the store changes.
+    """Drop the graph of each document named in ``refs`` (by identity or graph IRI, see
+    :func:`lookup_values`); nothing else in the store changes.
 
     A name that matches no stored document counts as failed (a typo should not pass quietly).
     """
@@ -180,8 +202,9 @@ def delete(refs: Iterable[str], sink: Sink, *, report: Report = _quiet) -> Summa
         try:
             graphs = sink.find_graphs(lookup_values(ref))
             if not graphs:
-                summary.fail(ref, "no such document in the store")
-                report("failed", ref, "no such document in the store")
+                problem = "no such document in the store" + _claimed_by(sink, ref)
+                summary.fail(ref, problem)
+                report("failed", ref, problem)
                 continue
             for iri in graphs:
                 count = sink.triple_count(iri)

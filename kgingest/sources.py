@@ -1,7 +1,11 @@
 """Inputs: files, folders and streams in, :class:`Document` objects out.
 
-A document's identity is its id, URL or path, never its content: re-reading a changed
-file gives the same document with a new text.
+A document's identity is one string, never its content: a file's absolute ``file:`` URI, a
+JSON Lines record's ``id`` (else its ``url``), or ``stdin`` for text on standard input.
+Re-reading a changed file gives the same document with a new text. The kinds cannot meet: a
+record may not take a ``file:`` URI or ``stdin`` as its id. Within one run an identity is
+read once: a later input with an identity already read is an error of that later input
+(:func:`unique`), so the first one wins, and every run stores the same graph.
 
 Reading happens in two steps so that the expensive one can run in worker processes:
 :func:`scan` finds the inputs and reads their bytes (cheap, in order, one JSON Lines line
@@ -24,7 +28,7 @@ import stat
 import sys
 from dataclasses import dataclass, field
 from pathlib import Path, PurePosixPath
-from typing import BinaryIO, Iterable, Iterator, Sequence
+from typing import BinaryIO, Iterable, Iterator, Sequence, TypeVar
 
 from .isolation import DocumentError, InputError, isolate, isolate_each
 
@@ -42,6 +46,9 @@ HTML_BYTES_PER_CHAR = 20
 _SYMBOL_IN_WORD = re.compile(r"[^\W\d_][\xa1-\xbf\xd7\xf7][^\W\d_]")
 _BINARY_MAGIC = (b"%PDF", b"PK\x03\x04", b"\x89PNG", b"\xff\xd8\xff", b"GIF8", b"\x1f\x8b", b"\x7fELF",
                  b"\xd0\xcf\x11\xe0")
+
+
+STDIN_ID = "stdin"  # the identity of a text (or HTML) document read from standard input
 
 
 @dataclass(frozen=True)
@@ -231,6 +238,11 @@ def scan(paths: Iterable[str], *, input_format: str | None = None, globs: Sequen
     """
     if input_format is not None and input_format not in INPUT_FORMATS:
         raise ValueError(f"unknown input format {input_format!r}; one of {', '.join(INPUT_FORMATS)}")
+    return unique(_scan(paths, input_format, globs, max_chars))
+
+
+def _scan(paths: Iterable[str], input_format: str | None, globs: Sequence[str],
+          max_chars: int) -> Iterator[RawDocument | InputError | DocumentError]:
     for path in paths:
         if path == "-":
             yield from isolate_each("<stdin>", "reading",
@@ -243,6 +255,32 @@ def scan(paths: Iterable[str], *, input_format: str | None = None, globs: Sequen
                     yield item
         else:
             yield from isolate_each(path, "reading", _file(path, input_format, max_chars))
+
+
+Item = TypeVar("Item")
+
+
+def unique(items: Iterable[Item]) -> Iterator[Item | InputError]:
+    """Every input, except that a document whose identity an earlier one of the run has is an
+    error of the later one: the first wins, whatever the later one holds.
+
+    Two records of a feed with one id, or a file named twice, would otherwise be one graph
+    written twice, the stored version flipping from run to run.
+
+    >>> items = [Document(id="a", text="A", meta={"name": "f.jsonl:1"}),
+    ...          Document(id="a", text="B", meta={"name": "f.jsonl:2"})]
+    >>> [str(x) if isinstance(x, InputError) else x.name for x in unique(items)]
+    ['f.jsonl:1', "f.jsonl:2: duplicate document id 'a' (first read from f.jsonl:1); skipped"]
+    """
+    seen: dict[str, str] = {}
+    for item in items:
+        if isinstance(item, (RawDocument, Document)):
+            first = seen.get(item.id)
+            if first is not None:
+                yield InputError(f"{item.name}: duplicate document id {item.id!r} (first read from {first}); skipped")
+                continue
+            seen[item.id] = item.name
+        yield item
 
 
 def read_all(paths: Iterable[str], *, input_format: str | None = None, globs: Sequence[str] = (),
@@ -259,7 +297,7 @@ def read_all(paths: Iterable[str], *, input_format: str | None = None, globs: Se
 def read_text(path: str) -> Document:
     """A plain-text article from a file, or from standard input for ``-``."""
     if path == "-":
-        return Document(id="stdin", text=decode(sys.stdin.buffer.read(), "<stdin>"))
+        return Document(id=STDIN_ID, text=decode(sys.stdin.buffer.read(), "<stdin>"))
     for item in _file(path, "text", DEFAULT_MAX_CHARS):
         if isinstance(item, (InputError, DocumentError)):
             raise item
@@ -368,7 +406,7 @@ def _stream(stream: BinaryIO, name: str, fmt: str,
         yield InputError(f"{name}: more than {limit / 1e6:,.1f} MB, too big for the limit of {max_chars:,} "
                          f"characters (--max-chars raises it)")
         return
-    yield RawDocument(name=name, id="stdin", content=data, format=fmt)
+    yield RawDocument(name=name, id=STDIN_ID, content=data, format=fmt)
 
 
 def _jsonl(stream: BinaryIO, name: str, path: str | None,
@@ -426,6 +464,10 @@ def _record(line: bytes, where: str, path: str | None) -> RawDocument:
     doc_id = fields["id"] or fields["url"]
     if doc_id is None:
         raise InputError(f"{where}: no 'id' or 'url' to name the document by")
+    if doc_id == STDIN_ID or doc_id[:5].lower() == "file:":
+        key = "id" if fields["id"] else "url"
+        raise InputError(f"{where}: {key!r} {doc_id!r} is the identity of "
+                         f"{'standard input' if doc_id == STDIN_ID else 'a file'}; a record needs an id of its own")
     content, fmt = (fields["text"], "text") if fields["text"] else (fields["html"], "html")
     if content is None:
         raise InputError(f"{where}: no 'text' or 'html'")

@@ -7,10 +7,12 @@ from datetime import datetime, timezone
 
 import click
 
+from ..isolation import one_line
+
 
 def fail(message: str) -> None:
-    """``kgingest: message`` on stderr (the caller picks the exit code)."""
-    click.echo(f"kgingest: {message}", err=True)
+    """``kgingest: message`` on stderr, one line whatever names it quotes (the caller picks the exit code)."""
+    click.echo(f"kgingest: {one_line(message)}", err=True)
 
 
 def run_time() -> datetime:

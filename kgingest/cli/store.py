@@ -15,7 +15,7 @@ from typing import TYPE_CHECKING, Any, TextIO
 
 import click
 
-from ..defaults import DEFAULT_MODEL, QUERY_FORMATS as FORMATS
+from ..defaults import DEFAULT_MODEL, DEFAULT_TIMEOUT, QUERY_FORMATS as FORMATS
 from ..isolation import one_line
 from .common import run_time, stop_on_sigterm
 from .options import model_option, reading_options
@@ -29,7 +29,8 @@ TARGET_HELP = ("Embedded store folder, or the http(s) URL of a SPARQL 1.1 server
 
 
 def _fail(message: str) -> None:
-    click.echo(f"kgingest: {message}", err=True)
+    """One line on stderr: a store path or a server's answer may hold line breaks and escapes."""
+    click.echo(f"kgingest: {one_line(message)}", err=True)
 
 
 def store_options(command: Callable[..., Any]) -> Callable[..., Any]:
@@ -43,6 +44,10 @@ def store_options(command: Callable[..., Any]) -> Callable[..., Any]:
         click.option("--gsp-endpoint", envvar="KGINGEST_GSP_ENDPOINT", metavar="PATH|URL",
                      help="Server's Graph Store Protocol endpoint, 'none' to write with Update only "
                           "[default: /store]."),
+        click.option("--timeout", envvar="KGINGEST_TIMEOUT", type=click.FloatRange(min=0, min_open=True),
+                     default=DEFAULT_TIMEOUT, show_default=True, metavar="SECONDS",
+                     help="Longest wait for a server: one document's write, retries included, or one "
+                          "query [env: KGINGEST_TIMEOUT]."),
     ]
     for option in reversed(options):
         command = option(command)
@@ -50,13 +55,17 @@ def store_options(command: Callable[..., Any]) -> Callable[..., Any]:
 
 
 def _open(target: str | None, query_endpoint: str | None, update_endpoint: str | None,
-          gsp_endpoint: str | None, *, read_only: bool) -> Sink:
-    """The sink, or exit 1 with the reason (store locked by another run, bad netrc, ...)."""
-    from ..store import open_store
+          gsp_endpoint: str | None, *, read_only: bool, timeout: float = DEFAULT_TIMEOUT) -> Sink:
+    """The sink, or exit 1 with the reason (store locked by another run, bad netrc, ...);
+    exit 2 for a server URL that cannot be used (shown redacted), before any request."""
+    from ..store import UrlError, open_store
 
     try:
         return open_store(target, read_only=read_only, query=query_endpoint, update=update_endpoint,
-                          graph_store=gsp_endpoint)
+                          graph_store=gsp_endpoint, timeout=timeout)
+    except UrlError as err:
+        _fail(str(err))
+        sys.exit(2)
     except (OSError, ValueError) as err:
         _fail(str(err))
         sys.exit(1)
@@ -89,7 +98,7 @@ class _EchoHandler(logging.Handler):
     """Log records as ``kgingest: message`` lines on whatever stderr is now (click's, in tests)."""
 
     def emit(self, record: logging.LogRecord) -> None:
-        click.echo(f"kgingest: {record.getMessage()}", err=True)
+        click.echo(f"kgingest: {one_line(record.getMessage())}", err=True)
 
 
 def _setup_logging() -> None:
@@ -109,7 +118,7 @@ def _setup_logging() -> None:
 @model_option(default=None)
 @reading_options
 def ingest_command(inputs: tuple[str, ...], target: str | None, query_endpoint: str | None,
-                   update_endpoint: str | None, gsp_endpoint: str | None, force: bool, as_json: bool,
+                   update_endpoint: str | None, gsp_endpoint: str | None, timeout: float, force: bool, as_json: bool,
                    quiet: bool, model: str | None, ontology_paths: tuple[str, ...], input_format: str | None,
                    globs: tuple[str, ...], workers: int, batch_size: int, max_chars: int, debug: bool) -> None:
     """Extract INPUTS and store each document's graph; unchanged documents are skipped.
@@ -127,7 +136,7 @@ def ingest_command(inputs: tuple[str, ...], target: str | None, query_endpoint: 
     _setup_logging()
     stop_on_sigterm()
     started = run_time()  # one prov:endedAtTime for the run: the "last ingest" query keys on it
-    with _open(target, query_endpoint, update_endpoint, gsp_endpoint, read_only=False) as sink:
+    with _open(target, query_endpoint, update_endpoint, gsp_endpoint, read_only=False, timeout=timeout) as sink:
         try:
             extractor = Extractor(model or DEFAULT_MODEL, ontology_paths, started, max_chars=max_chars)
         except ModelError as err:
@@ -153,12 +162,13 @@ def ingest_command(inputs: tuple[str, ...], target: str | None, query_endpoint: 
 @click.option("--json", "as_json", is_flag=True, help="Print the run summary as JSON.")
 @click.option("-q", "--quiet", is_flag=True, help="Report only failures.")
 def delete_command(docs: tuple[str, ...], target: str | None, query_endpoint: str | None,
-                   update_endpoint: str | None, gsp_endpoint: str | None, as_json: bool, quiet: bool) -> None:
+                   update_endpoint: str | None, gsp_endpoint: str | None, timeout: float, as_json: bool,
+                   quiet: bool) -> None:
     """Remove the graphs of DOCS (document ids, URLs, file paths or graph IRIs) and nothing else."""
     from ..ingest import delete
 
     _setup_logging()
-    with _open(target, query_endpoint, update_endpoint, gsp_endpoint, read_only=False) as sink:
+    with _open(target, query_endpoint, update_endpoint, gsp_endpoint, read_only=False, timeout=timeout) as sink:
         summary = delete(docs, sink, report=_reporter(quiet))
     _finish(summary, as_json)
 
@@ -172,7 +182,7 @@ def delete_command(docs: tuple[str, ...], target: str | None, query_endpoint: st
               help="SELECT results as an aligned table, CSV, TSV or SPARQL JSON "
                    "[default: table on a terminal, else csv].")
 def query_command(sparql: str | None, query_file: TextIO | None, target: str | None, query_endpoint: str | None,
-                  update_endpoint: str | None, gsp_endpoint: str | None, fmt: str | None) -> None:
+                  update_endpoint: str | None, gsp_endpoint: str | None, timeout: float, fmt: str | None) -> None:
     """Run a SPARQL query over the union of all document graphs.
 
     ASK prints true or false; CONSTRUCT and DESCRIBE print Turtle.
@@ -184,7 +194,7 @@ def query_command(sparql: str | None, query_file: TextIO | None, target: str | N
 
     fmt = fmt or ("table" if sys.stdout.isatty() else "csv")
     _setup_logging()
-    with _open(target, query_endpoint, update_endpoint, gsp_endpoint, read_only=True) as sink:
+    with _open(target, query_endpoint, update_endpoint, gsp_endpoint, read_only=True, timeout=timeout) as sink:
         try:
             result = sink.query(text)
             write_results(result, sys.stdout.buffer, fmt, display_prefixes(text))

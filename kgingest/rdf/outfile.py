@@ -6,6 +6,10 @@ serialised at the end. Either way a file is written under a temporary name besid
 target and renamed into place when it is complete: a crash or Ctrl-C leaves the old file
 (or none), never a partial one.
 
+A run that is killed (SIGKILL, a power cut) cannot remove its temporary file: the next
+writer of the same target removes it. Each temporary file is locked (flock) while its writer
+lives, so a run never removes the file of another run still writing.
+
 Streamed N-Triples repeat the triples two documents share (an entity's type and label);
 loading them into any store removes the repeats. N-Quads have none: each document's
 triples are in its own named graph.
@@ -13,6 +17,7 @@ triples are in its own named graph.
 from __future__ import annotations
 
 import os
+import re
 import sys
 import tempfile
 from pathlib import Path
@@ -22,6 +27,11 @@ from typing import TYPE_CHECKING, BinaryIO
 from .. import vocab
 from ..defaults import RDF_FORMATS
 from ..results import Rendered
+
+try:
+    import fcntl
+except ImportError:  # Windows: no flock; leftovers of killed runs stay
+    fcntl = None  # type: ignore[assignment]
 
 if TYPE_CHECKING:
     from rdflib import Graph
@@ -53,7 +63,8 @@ class RdfWriter:
         if self.target is None:
             self._out = sys.stdout.buffer
         else:
-            fd, tmp = tempfile.mkstemp(dir=self.target.parent, prefix=f".{self.target.name}.", suffix=".tmp")
+            remove_leftovers(self.target)
+            fd, tmp = _locked_temp(self.target)
             self._tmp = Path(tmp)
             os.chmod(fd, 0o666 & ~_umask())  # mkstemp makes 0600; give the file the usual mode
             self._out = os.fdopen(fd, "wb")
@@ -108,6 +119,50 @@ class RdfWriter:
             self.commit()
         else:
             self.abort()
+
+
+def _locked_temp(target: Path) -> tuple[int, str]:
+    """A new temporary file beside ``target``, flock-ed for as long as this process holds it."""
+    while True:
+        fd, tmp = tempfile.mkstemp(dir=target.parent, prefix=f".{target.name}.", suffix=".tmp")
+        if fcntl is None:
+            return fd, tmp
+        fcntl.flock(fd, fcntl.LOCK_EX)
+        if os.fstat(fd).st_nlink:  # not removed by another run's clean-up before the lock
+            return fd, tmp
+        os.close(fd)
+
+
+def remove_leftovers(target: Path) -> list[Path]:
+    """Remove the temporary files of killed writers of ``target`` (``.NAME.XXXXXXXX.tmp``
+    beside it that no live writer holds locked); the ones removed.
+
+    Without flock (Windows) nothing is removed: the writer cannot tell a dead run from a live one.
+    """
+    if fcntl is None:
+        return []
+    pattern = re.compile(re.escape(f".{target.name}.") + r"[a-z0-9_]{8}\.tmp")
+    try:
+        names = [n for n in os.listdir(target.parent or ".") if pattern.fullmatch(n)]
+    except OSError:
+        return []
+    removed = []
+    for name in names:
+        path = target.parent / name
+        try:
+            fd = os.open(path, os.O_RDONLY | os.O_NOFOLLOW)
+        except OSError:
+            continue
+        try:
+            fcntl.flock(fd, fcntl.LOCK_EX | fcntl.LOCK_NB)
+        except OSError:  # a live writer holds it
+            continue
+        else:
+            path.unlink(missing_ok=True)
+            removed.append(path)
+        finally:
+            os.close(fd)
+    return removed
 
 
 def write_bytes(path: str | None, data: bytes) -> None:

@@ -5,8 +5,8 @@ Imports pyoxigraph and rdflib, never spaCy: ``kgingest query`` and ``delete`` lo
 """
 from .sinks import (DEFAULT_STORE, KG, STAGING, Credentials, EmbeddedStore, Endpoints, HttpClient, QueryResult,
                     ServerError, Sink, SparqlServer, find_credentials, is_remote, ntriples, ntriples_lines,
-                    open_store, query_form, redact, sparql_string, staging_iri)
+                    UrlError, open_store, query_form, redact, sparql_string, staging_iri)
 
 __all__ = ["DEFAULT_STORE", "KG", "STAGING", "Credentials", "EmbeddedStore", "Endpoints", "HttpClient",
            "QueryResult", "ServerError", "Sink", "SparqlServer", "find_credentials", "is_remote", "ntriples",
-           "ntriples_lines", "open_store", "query_form", "redact", "sparql_string", "staging_iri"]
+           "ntriples_lines", "UrlError", "open_store", "query_form", "redact", "sparql_string", "staging_iri"]

@@ -23,6 +23,7 @@ import pyoxigraph as ox
 
 from .. import vocab
 from ..defaults import QUERY_FORMATS
+from ..isolation import one_line
 
 FORMATS = QUERY_FORMATS
 
@@ -53,12 +54,15 @@ def display_prefixes(sparql: str = "") -> dict[str, str]:
 
 
 def show(term: object, prefixes: Mapping[str, str] = DISPLAY_PREFIXES) -> str:
-    """A term as a person reads it: prefixed IRIs, bare literal text, one line.
+    """A term as a person reads it: prefixed IRIs, bare literal text, one line, control
+    characters escaped (stored text is text from the wild: an ESC would drive the terminal).
 
     >>> show(ox.NamedNode("https://w3id.org/kgingest/ontology#advises"))
     'kg:advises'
     >>> show(ox.Literal("Larry\\nKudlow", language="en")), show(None)
     ('Larry Kudlow', '')
+    >>> print(show(ox.Literal("red\\x1b[31m\\x00")))
+    red\\x1b[31m\\x00
     """
     if term is None:
         return ""
@@ -70,10 +74,10 @@ def show(term: object, prefixes: Mapping[str, str] = DISPLAY_PREFIXES) -> str:
         name = next(k for k, v in prefixes.items() if v == best)
         return f"{name}:{iri[len(best):]}"
     if isinstance(term, ox.Literal):
-        return " ".join(term.value.split())
+        return one_line(" ".join(term.value.split()))
     if isinstance(term, ox.BlankNode):
-        return f"_:{term.value}"
-    return str(term)
+        return f"_:{one_line(term.value)}"
+    return one_line(str(term))
 
 
 def table(solutions: ox.QuerySolutions, prefixes: Mapping[str, str] = DISPLAY_PREFIXES) -> str:

@@ -8,7 +8,10 @@ crash leaves the old graph or the new one, never a mix or a gap:
 - server: a SPARQL 1.1 Graph Store Protocol PUT (an atomic replace, safe to retry), or when
   the server has no Graph Store endpoint, SPARQL 1.1 Update: ``DROP SILENT GRAPH`` +
   ``INSERT DATA`` in one request, or for graphs too big for one request (Virtuoso refuses an
-  ``INSERT DATA`` of a few thousand triples) chunks into a staging graph and one ``MOVE``.
+  ``INSERT DATA`` of a few thousand triples) chunks into a staging graph, then one request
+  that drops the old graph, copies the staged triples into place and drops the staging graph.
+  Staged triples wait with their predicates renamed (:func:`staged`), so queries over the
+  union do not see them; a killed run's staging graphs are dropped by the next ingest.
   After a write the server's triple count of the graph is checked.
 
 Both sinks answer the same questions (stored content keys, queries over the union of all
@@ -38,6 +41,7 @@ import urllib.error
 import urllib.parse
 import urllib.request
 from collections.abc import Callable, Iterable, Iterator, Mapping
+from contextlib import contextmanager
 from dataclasses import dataclass, field
 from pathlib import Path
 from types import TracebackType
@@ -47,6 +51,7 @@ import pyoxigraph as ox
 from rdflib import Graph
 
 from .. import vocab
+from ..defaults import DEFAULT_TIMEOUT
 from ..rdf import ntriples as nt
 
 try:
@@ -58,6 +63,8 @@ KG = vocab.KG
 DEFAULT_STORE = "kgingest.store"
 LOCK_NAME = "kgingest.lock"
 STAGING = vocab.STAGING
+STAGED = STAGING + "p/"      # + a predicate IRI: a staged triple's predicate (see staged())
+STAGING_OF = STAGING + "of"  # <staging graph> STAGING_OF <document graph>: marks a staging graph
 
 # The Oxigraph server's layout; other servers set their own (README.md, "SPARQL servers").
 DEFAULT_QUERY_PATH = "/query"
@@ -91,20 +98,84 @@ def is_remote(target: str) -> bool:
     return target.lower().startswith(("http://", "https://"))
 
 
+class UrlError(ValueError):
+    """A server URL kgingest cannot use as given: a usage error, found before any request.
+
+    The message shows the URL redacted (:func:`redact`) and says what is wrong without
+    quoting it: a mistyped URL is where a password ends up in the wrong part.
+    """
+
+
+_HOST = re.compile(r"[A-Za-z0-9._~%!$&'()*+,;=-]+|\[[0-9A-Fa-f:.]+\]")  # a name, an IPv4 or an [IPv6]
+_AUTHORITY = re.compile(rf"(?:{_HOST.pattern})(?::[0-9]{{1,5}})?")
+_ENCODE = "a password holding #, / or ? must be percent-encoded (%23, %2F, %3F)"
+
+
+def url_problem(url: str) -> str | None:
+    """What makes an http(s) URL unusable for kgingest, or None; the answer quotes nothing of it.
+
+    >>> url_problem("http://ann:S3cr3t#Pa55@db.example.org:8890")
+    "it holds '#' (a password holding #, / or ? must be percent-encoded (%23, %2F, %3F))"
+    >>> url_problem("http://ann:S3cr3t%23Pa55@db.example.org:8890/sparql") is None
+    True
+    """
+    if any(ch <= " " or ch == "\x7f" for ch in url):
+        return "it holds a space or a control character"
+    if "#" in url:
+        return f"it holds '#' ({_ENCODE})"
+    parts = urllib.parse.urlsplit(url)
+    if parts.scheme.lower() not in ("http", "https"):
+        return "it is not an http or https URL"
+    if "@" in parts.path + parts.query:
+        return f"it holds '@' after the host ({_ENCODE})"
+    host = parts.netloc.rpartition("@")[2]
+    if not host or not _AUTHORITY.fullmatch(host):
+        return "it has no host[:port] after // (or the port is not a number)"
+    try:
+        parts.port
+    except ValueError:
+        return "its port is not a number from 0 to 65535"
+    return None
+
+
 def redact(url: str) -> str:
-    """A URL without its user:password part, for messages and logs.
+    """A URL without its user:password part, for messages and logs, by construction.
+
+    A URL that does not parse (:func:`url_problem`) loses everything before its last "@"
+    (where a password with an unescaped #, / or ? really ends), and a part after // that is
+    not host[:port] becomes "…": nothing that may be a secret is ever shown.
 
     >>> redact("https://ann:secret@example.org:8890/sparql?x=1")
     'https://example.org:8890/sparql?x=1'
+    >>> redact("http://ann:S3cr3t#Pa55@db.example.org:8890"), redact("http://ann:S3cr3t/x")
+    ('http://db.example.org:8890', 'http://…/x')
     """
-    parts = urllib.parse.urlsplit(url)
-    if parts.username is None and parts.password is None:
+    scheme, sep, rest = url.partition("://")
+    if not sep:
         return url
-    host = parts.hostname or ""
-    if ":" in host:
-        host = f"[{host}]"
-    netloc = f"{host}:{parts.port}" if parts.port else host
-    return urllib.parse.urlunsplit(parts._replace(netloc=netloc))
+    if url_problem(url) is None:
+        parts = urllib.parse.urlsplit(url)
+        return urllib.parse.urlunsplit(parts._replace(netloc=parts.netloc.rpartition("@")[2]))
+    rest = rest.rpartition("@")[2]
+    end = next((i for i, ch in enumerate(rest) if ch in "/?#"), len(rest))
+    authority = rest[:end] if _AUTHORITY.fullmatch(rest[:end]) else "…"
+    return f"{scheme}://{authority}{rest[end:]}"
+
+
+def check_url(url: str, what: str) -> str:
+    """``url`` if kgingest can use it, else a UrlError naming ``what`` and the redacted URL."""
+    problem = url_problem(url)
+    if problem is not None:
+        raise UrlError(f"the {what} {redact(url)} is not a usable URL: {problem}")
+    return url
+
+
+def url_credentials(url: str) -> tuple[str, str] | None:
+    """The decoded user and password in a checked URL, or None."""
+    parts = urllib.parse.urlsplit(url)
+    if "@" not in parts.netloc:
+        return None
+    return urllib.parse.unquote(parts.username or ""), urllib.parse.unquote(parts.password or "")
 
 
 def sparql_string(value: str) -> str:
@@ -164,12 +235,14 @@ def _count_query(iri: str) -> str:
 
 
 def _find_query(values: Iterable[str]) -> str:
+    """Graphs named by identity only: a page's canonical URL (``dcterms:source``) is a claim
+    the page makes, and another document may have that URL as its id."""
     listed = ", ".join(sparql_string(v) for v in values)
     return f"""PREFIX kg: <{KG}>
 PREFIX dcterms: <{vocab.DCTERMS}>
 SELECT DISTINCT ?g WHERE {{
-  GRAPH ?g {{ ?g a kg:Document OPTIONAL {{ ?g dcterms:identifier ?id }} OPTIONAL {{ ?g dcterms:source ?src }} }}
-  FILTER(STR(?g) IN ({listed}) || STR(?id) IN ({listed}) || STR(?src) IN ({listed}))
+  GRAPH ?g {{ ?g a kg:Document OPTIONAL {{ ?g dcterms:identifier ?id }} }}
+  FILTER(STR(?g) IN ({listed}) || STR(?id) IN ({listed}))
 }} ORDER BY ?g"""
 
 
@@ -189,6 +262,7 @@ class Sink(Protocol):
     def replace_graph(self, iri: str, graph: Graph) -> int: ...
     def replace_ntriples(self, iri: str, text: str) -> int: ...
     def drop_graph(self, iri: str) -> bool: ...
+    def drop_staging(self) -> int: ...
     def find_graphs(self, values: Iterable[str]) -> list[str]: ...
     def triple_count(self, iri: str) -> int: ...
     def query(self, sparql: str) -> QueryResult: ...
@@ -350,8 +424,12 @@ class EmbeddedStore:
         self._store.remove_graph(node)
         return True
 
+    def drop_staging(self) -> int:
+        """Nothing to do: an embedded write is one transaction, never staged."""
+        return 0
+
     def find_graphs(self, values: Iterable[str]) -> list[str]:
-        """Document graphs whose IRI, ``dcterms:identifier`` or ``dcterms:source`` is one of ``values``."""
+        """Document graphs whose IRI or ``dcterms:identifier`` (the document's identity) is one of ``values``."""
         return [row["g"].value for row in _solutions(self._store.query(_find_query(values)))]
 
     def triple_count(self, iri: str) -> int:
@@ -412,10 +490,10 @@ def find_credentials(url: str, environ: Mapping[str, str] | None = None,
     Credentials(user='ann', source='KGINGEST_STORE_USER/KGINGEST_STORE_PASSWORD')
     """
     env = os.environ if environ is None else environ
-    parts = urllib.parse.urlsplit(url)
-    if parts.username is not None:
-        return Credentials(urllib.parse.unquote(parts.username), urllib.parse.unquote(parts.password or ""),
-                           source="the store URL")
+    parts = urllib.parse.urlsplit(check_url(url, "store URL"))
+    in_url = url_credentials(url)
+    if in_url is not None:
+        return Credentials(*in_url, source="the store URL")
     if env.get("KGINGEST_STORE_TOKEN"):
         return Credentials(token=env["KGINGEST_STORE_TOKEN"], source="KGINGEST_STORE_TOKEN")
     if env.get("KGINGEST_STORE_USER"):
@@ -426,8 +504,8 @@ def find_credentials(url: str, environ: Mapping[str, str] | None = None,
         entry = netrc.netrc(path).authenticators(parts.hostname or "")
     except FileNotFoundError:
         return None
-    except netrc.NetrcParseError as err:
-        raise ValueError(f"cannot read {path}: {err.msg} (line {err.lineno})") from None
+    except netrc.NetrcParseError as err:  # its message quotes the token it choked on: maybe a password
+        raise ValueError(f"cannot read {path}: not valid netrc syntax (near line {err.lineno})") from None
     if entry is None:
         return None
     login, _account, password = entry
@@ -460,6 +538,16 @@ class Response:
     body: bytes
 
 
+def _read(response: http.client.HTTPResponse, end: float) -> bytes:
+    """The body, given up (TimeoutError) when the deadline passes while a server trickles it."""
+    chunks = []
+    while chunk := response.read1(1 << 16):
+        chunks.append(chunk)
+        if time.monotonic() > end:
+            raise TimeoutError("timed out while reading the answer")
+    return b"".join(chunks)
+
+
 def _detail(err: urllib.error.HTTPError) -> str:
     """The first lines of an error body: servers echo whole updates, which can be megabytes."""
     try:
@@ -478,17 +566,20 @@ class HttpClient:
 
     Retried: connection errors, timeouts, 429 and 5xx answers (not 501/505, which will not
     change), with exponential backoff and jitter, honouring Retry-After. Every request
-    kgingest sends is safe to repeat (PUT, DROP + INSERT DATA, queries).
+    kgingest sends is safe to repeat (PUT, DROP + INSERT DATA, queries). A request and its
+    retries end within ``timeout`` seconds; so do all the requests made inside
+    :meth:`deadline` (one document's write).
     """
 
     def __init__(self, credentials: Credentials | None = None, *, urls: Iterable[str] = (),
-                 timeout: float = 120.0, retries: int = 4, backoff: float = 0.5,
+                 timeout: float = DEFAULT_TIMEOUT, retries: int = 4, backoff: float = 0.5,
                  sleep: Callable[[float], None] = time.sleep):
         self.credentials = credentials
         self.timeout = timeout
         self.retries = retries
         self.backoff = backoff
         self._sleep = sleep
+        self._deadline: float | None = None
         handlers: list[urllib.request.BaseHandler] = [_SameHostRedirects()]
         if credentials is not None and credentials.token is None:
             passwords = urllib.request.HTTPPasswordMgrWithDefaultRealm()
@@ -512,29 +603,53 @@ class HttpClient:
         if self.credentials is not None and self.credentials.token is not None:
             headers["Authorization"] = f"Bearer {self.credentials.token}"
         target = redact(url)
+        end = self._deadline if self._deadline is not None else time.monotonic() + self.timeout
         for attempt in range(self.retries + 1):
-            last = attempt == self.retries
+            status: int | None = None
+            wait: float | None
             try:
                 request = urllib.request.Request(target, data=body, method=method, headers=headers)
-                with self._opener.open(request, timeout=self.timeout) as response:
-                    return Response(response.status, response.headers.get_content_type(), response.read())
+                with self._opener.open(request, timeout=max(end - time.monotonic(), 0.001)) as response:
+                    return Response(response.status, response.headers.get_content_type(), _read(response, end))
             except urllib.error.HTTPError as err:
                 detail = _detail(err)
                 if err.code in (401, 403):
                     raise self._auth_error(method, target, detail) from None
-                if err.code not in RETRY_STATUSES or last:
-                    tries = f" (after {attempt + 1} attempts)" if attempt else ""
-                    raise ServerError(f"{method} {target}: HTTP {detail}{tries}", err.code) from None
-                problem, wait = f"HTTP {detail}", _retry_after(err.headers.get("Retry-After"))
+                status, problem = err.code, f"HTTP {detail}"
+                wait = _retry_after(err.headers.get("Retry-After")) if err.code in RETRY_STATUSES else None
             except (urllib.error.URLError, OSError, http.client.HTTPException) as err:
                 reason = (err.reason if isinstance(err, urllib.error.URLError) else err) or type(err).__name__
-                if last:
-                    raise ConnectionError(f"{method} {target}: {reason} (after {attempt + 1} attempts)") from None
                 problem, wait = str(reason), 0.0
-            delay = max(wait, self.backoff * 2 ** attempt * (1 + random.random() / 4))
+            delay = None if wait is None else max(wait, self.backoff * 2 ** attempt * (1 + random.random() / 4))
+            if delay is None or attempt == self.retries or time.monotonic() + delay >= end:
+                raise self._final_error(method, target, problem, status, attempt + 1,
+                                        out_of_time=delay is not None and attempt < self.retries)
             log.warning("%s %s: %s; retrying in %.1f s", method, target, problem, delay)
             self._sleep(delay)
         raise AssertionError("unreachable: the last attempt returns or raises")
+
+    def _final_error(self, method: str, target: str, problem: str, status: int | None, attempts: int, *,
+                     out_of_time: bool) -> OSError:
+        """ServerError for an HTTP status, ConnectionError for no answer (which stops a run)."""
+        tries = "1 attempt" if attempts == 1 else f"{attempts} attempts"
+        if out_of_time:
+            tries += f" within the --timeout of {self.timeout:g} s"
+        message = f"{method} {target}: {problem}" + (f" (after {tries})" if attempts > 1 or out_of_time else "")
+        if status is not None:
+            return ServerError(message, status)
+        return ConnectionError(message)
+
+    @contextmanager
+    def deadline(self) -> Iterator[None]:
+        """Every request inside shares one deadline, ``timeout`` seconds from now (an outer one holds)."""
+        if self._deadline is not None:
+            yield
+            return
+        self._deadline = time.monotonic() + self.timeout
+        try:
+            yield
+        finally:
+            self._deadline = None
 
     def _auth_error(self, method: str, url: str, detail: str) -> PermissionError:
         if self.credentials is None:
@@ -555,8 +670,8 @@ def _join(base: str, endpoint: str) -> str:
     ('http://h:3030/ds/query', 'http://h:8890/sparql-auth')
     """
     if is_remote(endpoint):
-        return endpoint
-    return base.rstrip("/") + "/" + endpoint.lstrip("/")
+        return redact(endpoint)  # credentials travel in Credentials, never in a URL kgingest holds
+    return redact(base).rstrip("/") + "/" + endpoint.lstrip("/")
 
 
 @dataclass(frozen=True)
@@ -600,8 +715,19 @@ class Endpoints:
 
 
 def staging_iri(iri: str) -> str:
-    """Where a graph too big for one update request is assembled before its one-step MOVE."""
+    """Where a graph too big for one update request is assembled before its one-step copy."""
     return STAGING + hashlib.sha256(iri.encode("utf-8")).hexdigest()[:24]
+
+
+def staged(line: str) -> str:
+    """An N-Triples line as it waits in a staging graph: its predicate behind :data:`STAGED`, so
+    that no query pattern with a real predicate sees a half-written graph in the union.
+
+    >>> staged('<urn:s> <http://www.w3.org/2000/01/rdf-schema#label> "a> b" .\\n')
+    '<urn:s> <https://w3id.org/kgingest/staging/p/http://www.w3.org/2000/01/rdf-schema#label> "a> b" .\\n'
+    """
+    at = line.index("> <") + 3  # the subject is an IRI (blank nodes are refused), and IRIs hold no "> "
+    return line[:at] + STAGED + line[at:]
 
 
 class SparqlServer:
@@ -613,7 +739,7 @@ class SparqlServer:
     """
 
     def __init__(self, endpoints: Endpoints, *, credentials: Credentials | None = None,
-                 timeout: float = 120.0, retries: int = 4, backoff: float = 0.5, chunk_size: int = 1000,
+                 timeout: float = DEFAULT_TIMEOUT, retries: int = 4, backoff: float = 0.5, chunk_size: int = 1000,
                  union_param: str | None = "union-default-graph", page_size: int = 5000,
                  sleep: Callable[[float], None] = time.sleep):
         self.endpoints = endpoints
@@ -634,7 +760,12 @@ class SparqlServer:
         return self.replace_ntriples(iri, ntriples(graph))
 
     def replace_ntriples(self, iri: str, text: str) -> int:
-        """Replace the named graph ``iri`` by the N-Triples ``text`` atomically, then check the count."""
+        """Replace the named graph ``iri`` by the N-Triples ``text`` atomically, then check the count;
+        all of it within the client's timeout (a document's deadline)."""
+        with self._http.deadline():
+            return self._replace(iri, text)
+
+    def _replace(self, iri: str, text: str) -> int:
         lines = ntriples_lines(iri, text)
         expected = len(set(lines))
         if self.use_graph_store:
@@ -664,17 +795,37 @@ class SparqlServer:
             return
         stage = _iri(staging_iri(iri))
         self.update(f"DROP SILENT GRAPH {stage}")
+        marker = f"{stage} <{STAGING_OF}> {name} .\n"  # what drop_staging finds a killed run's graph by
         for start in range(0, len(lines), self.chunk_size):
-            chunk = "".join(lines[start:start + self.chunk_size])
-            self.update(f"INSERT DATA {{ GRAPH {stage} {{\n{chunk}}} }}")
-        self.update(f"MOVE GRAPH {stage} TO {name}")
+            chunk = "".join(staged(line) for line in lines[start:start + self.chunk_size])
+            self.update(f"INSERT DATA {{ GRAPH {stage} {{\n{marker if start == 0 else ''}{chunk}}} }}")
+        self.update(f"DROP SILENT GRAPH {name} ;\n"
+                    f"INSERT {{ GRAPH {name} {{ ?s ?p ?o }} }} WHERE {{ GRAPH {stage} {{ ?s ?q ?o }}\n"
+                    f"  FILTER(STRSTARTS(STR(?q), {sparql_string(STAGED)})) BIND(IRI(STRAFTER(STR(?q), "
+                    f"{sparql_string(STAGED)})) AS ?p) }} ;\nDROP SILENT GRAPH {stage}")
+
+    def drop_staging(self) -> int:
+        """Drop the staging graphs a killed run left (found by their marker); how many.
+
+        Not safe while another run writes to the same server in Update-only mode: its write
+        would then fail the count check, and the next run write the document again.
+        """
+        rows = self._select(f"SELECT DISTINCT ?g WHERE {{ GRAPH ?g {{ ?g <{STAGING_OF}> ?doc }} }}")
+        graphs = sorted(row["g"].value for row in rows)
+        for graph in graphs:
+            self.update(f"DROP SILENT GRAPH {_iri(graph)}")
+        if graphs:
+            self.notes.append(f"removed {len(graphs)} staging graph{'s' if len(graphs) > 1 else ''} "
+                              "left by a run that did not finish")
+        return len(graphs)
 
     def drop_graph(self, iri: str) -> bool:
         """Remove the named graph ``iri``; False when there was none."""
-        if self.triple_count(iri) == 0:
-            return False
-        self.update(f"DROP SILENT GRAPH {_iri(iri)}")
-        return True
+        with self._http.deadline():
+            if self.triple_count(iri) == 0:
+                return False
+            self.update(f"DROP SILENT GRAPH {_iri(iri)}")
+            return True
 
     def update(self, sparql: str) -> None:
         """Send one SPARQL 1.1 Update request."""
@@ -698,7 +849,7 @@ class SparqlServer:
             offset += self.page_size
 
     def find_graphs(self, values: Iterable[str]) -> list[str]:
-        """Document graphs whose IRI, ``dcterms:identifier`` or ``dcterms:source`` is one of ``values``."""
+        """Document graphs whose IRI or ``dcterms:identifier`` (the document's identity) is one of ``values``."""
         return [row["g"].value for row in self._select(_find_query(values))]
 
     def triple_count(self, iri: str) -> int:
@@ -746,9 +897,27 @@ class SparqlServer:
         self.close()
 
 
+def _url_credentials(target: str, endpoints: Mapping[str, str | None]) -> Credentials | None:
+    """Check every URL of a server before any request (UrlError), and take the credentials
+    written into them: in the store URL or in an endpoint URL, the same wherever given."""
+    urls = {"store URL": check_url(target, "store URL")}
+    for what, endpoint in endpoints.items():
+        if endpoint and is_remote(endpoint):
+            urls[what] = check_url(endpoint, what)
+        elif endpoint and (problem := url_problem("http://h/" + endpoint.lstrip("/"))) is not None:
+            raise UrlError(f"the {what} is not a usable path: {problem}")
+    found = {what: pair for what, url in urls.items() if (pair := url_credentials(url)) is not None}
+    if len(set(found.values())) > 1:
+        raise UrlError(f"the {' and the '.join(found)} hold different credentials: give them once")
+    if not found:
+        return None
+    what, (user, password) = next(iter(found.items()))
+    return Credentials(user, password, source=f"the {what}")
+
+
 def open_store(target: str | None = None, *, read_only: bool = False, query: str | None = None,
                update: str | None = None, graph_store: str | None = None,
-               credentials: Credentials | None = None, timeout: float = 120.0, retries: int = 4,
+               credentials: Credentials | None = None, timeout: float = DEFAULT_TIMEOUT, retries: int = 4,
                backoff: float = 0.5, chunk_size: int = 1000) -> Sink:
     """The sink for a target: an http(s) URL is a SPARQL server, anything else a store folder.
 
@@ -760,7 +929,8 @@ def open_store(target: str | None = None, *, read_only: bool = False, query: str
     if not is_remote(target):
         return EmbeddedStore(target, read_only=read_only)
     if credentials is None:
-        credentials = find_credentials(target)
-    endpoints = Endpoints.of(redact(target), query=query, update=update, graph_store=graph_store)
+        credentials = _url_credentials(target, {"query endpoint": query, "update endpoint": update,
+                                                "Graph Store endpoint": graph_store}) or find_credentials(target)
+    endpoints = Endpoints.of(target, query=query, update=update, graph_store=graph_store)
     return SparqlServer(endpoints, credentials=credentials, timeout=timeout, retries=retries, backoff=backoff,
                         chunk_size=chunk_size)
