@@ -73,10 +73,10 @@ def _load_file(path: Path, writer: Writer, stored: dict[str, str], known: set[st
     except (BadRdf, OSError, ValueError) as err:
         if isinstance(err, (PermissionError, ConnectionError)):
             raise
-        message = str(err) if isinstance(err, BadRdf) else f"{path}: {err}"
-        message += _undo(writer, [iri for iri, _, _ in added])
-        summary.fail(str(path), message)
-        report("failed", str(path), message)
+        where, problem = (err.where, err.problem) if isinstance(err, BadRdf) else (str(path), str(err))
+        problem += _undo(writer, [iri for iri, _, _ in added])
+        summary.fail(where, problem)
+        report("failed", where, problem)
         return
     failed.update(writer.replace(changed))
     for iri, key, triples in added:

@@ -32,7 +32,7 @@ from pathlib import Path
 import pyoxigraph as ox
 
 from .. import vocab
-from .sinks import EmbeddedStore, ServerError, SparqlServer, Sink, _iri, _solutions, redact
+from .sinks import FALLBACK_STATUSES, EmbeddedStore, ServerError, SparqlServer, Sink, _iri, _solutions, redact
 
 
 CONTENT_KEY = ox.NamedNode(vocab.KG + "contentKey")
@@ -43,6 +43,11 @@ N_QUADS_TYPE = "application/n-quads"
 
 class BadRdf(ValueError):
     """An RDF file that is not a set of kgingest document graphs: ``file:line: problem``."""
+
+    def __init__(self, where: str, problem: str):
+        super().__init__(f"{where}: {problem}")
+        self.where = where
+        self.problem = problem
 
 
 def rdf_format(path: str | os.PathLike[str]) -> ox.RdfFormat | None:
@@ -114,7 +119,7 @@ def read_graphs(source: bytes | Path, fmt: ox.RdfFormat, name: str) -> Iterator[
         if len(values) != 1:
             where = _where(name, fmt, source, start)
             problem = "no kg:contentKey" if not values else f"{len(values)} different kg:contentKey values"
-            raise BadRdf(f"{where}: graph <{iri}> has {problem}: not a document graph written by kgingest extract")
+            raise BadRdf(where, f"graph <{iri}> has {problem}: not a document graph written by kgingest extract")
         return DocumentGraph(iri, values.pop(), quads, keys[0])
 
     parser = ox.parse(source, fmt) if isinstance(source, bytes) else ox.parse(path=source, format=fmt)
@@ -127,16 +132,16 @@ def read_graphs(source: bytes | Path, fmt: ox.RdfFormat, name: str) -> Iterator[
             if g != current:
                 if type(g) is not named:
                     what = "a triple outside any named graph" if isinstance(g, ox.DefaultGraph) else f"graph name {g}"
-                    raise BadRdf(f"{_where(name, fmt, source, index)}: {what}; kgingest loads one named graph per "
+                    raise BadRdf(_where(name, fmt, source, index), f"{what}; kgingest loads one named graph per "
                                  "document, as `kgingest extract -f nquads` (or -f trig) writes them")
                 if current is not None:
                     yield finish()
                 if g.value in done:
-                    raise BadRdf(f"{_where(name, fmt, source, index)}: graph <{g.value}> appears again after "
+                    raise BadRdf(_where(name, fmt, source, index), f"graph <{g.value}> appears again after "
                                  "other graphs; each graph's quads must be together, as extract writes them")
                 current, quads, keys, start = g, [], [], index
             if type(s) is blank or type(o) is blank:
-                raise BadRdf(f"{_where(name, fmt, source, index)}: blank node in graph <{g.value}>; "
+                raise BadRdf(_where(name, fmt, source, index), f"blank node in graph <{g.value}>; "
                              "document graphs use IRIs only")
             if p == CONTENT_KEY and s == g and type(o) is ox.Literal:
                 keys.append(quad)
@@ -144,7 +149,7 @@ def read_graphs(source: bytes | Path, fmt: ox.RdfFormat, name: str) -> Iterator[
                 quads.append(quad)
     except SyntaxError as err:
         line = f":{err.lineno}" if err.lineno else ""
-        raise BadRdf(f"{name}{line}: not valid {fmt.name}: {err.msg}") from None
+        raise BadRdf(f"{name}{line}", f"not valid {fmt.name}: {err.msg}") from None
     if current is not None:
         yield finish()
 
@@ -287,6 +292,8 @@ class ServerBatch:
         return failed
 
     def _add_batch(self, batch: list[DocumentGraph]) -> dict[str, str]:
+        """Write a batch's triples (no keys), check every graph's count, then write the keys of
+        the right ones; the wrong ones go through the single-graph replace."""
         if self.post_quads:
             assert self.sink.endpoints.graph_store is not None
             body = _nquads(q for graph in batch for q in graph.quads).encode("utf-8")
@@ -302,6 +309,11 @@ class ServerBatch:
             if not any(counts.values()):  # Virtuoso answers 200 to an N-Quads POST and stores nothing
                 self._stop_posting("it stored none of the quads")
                 return self._add_batch(batch)
+        elif self.sink.use_graph_store:
+            for graph in batch:  # one Graph Store PUT a graph: an atomic replace of a key-less leftover too
+                if not self._put(graph, graph.quads):
+                    return self._add_batch(batch)
+            counts = self._counts(batch)
         else:
             for chunk in self._chunks(batch, keys=False):
                 self.sink.update(_insert_data(chunk, keys=False))
@@ -311,10 +323,28 @@ class ServerBatch:
             self.sink.update(_insert_data(chunk, keys=True))
         return self._one_by_one([g for g in batch if g.iri in wrong])
 
+    def _put(self, graph: DocumentGraph, quads: list[ox.Quad]) -> bool:
+        """A Graph Store PUT of the graph; False (and writing by Update from now on) when the
+        server has no Graph Store endpoint after all."""
+        body = "".join(f"{q.subject} {q.predicate} {q.object} .\n" for q in quads).encode("utf-8")
+        try:
+            self.sink._http.request("PUT", self.sink.endpoints.graph_url(graph.iri), body=body,
+                                    content_type="text/turtle; charset=utf-8")
+        except ServerError as err:
+            if err.status not in FALLBACK_STATUSES:
+                raise
+            self.sink.use_graph_store = False
+            self.sink.notes.append(f"{redact(self.sink.endpoints.graph_store or '')} refused a Graph Store PUT "
+                                   f"(HTTP {err.status}); writing with SPARQL Update instead")
+            return False
+        return True
+
     def _stop_posting(self, why: str) -> None:
         self.post_quads = False
+        instead = ("one Graph Store request a graph" if self.sink.use_graph_store
+                   else "batches of SPARQL Update")
         self.sink.notes.append(f"{redact(self.sink.endpoints.graph_store or '')} took no N-Quads POST ({why}); "
-                               "writing batches with SPARQL Update instead")
+                               f"writing {instead} instead")
 
     def _counts(self, graphs: list[DocumentGraph]) -> dict[str, int]:
         """The server's triple count of each graph (grouped COUNT queries; 0 when absent)."""
@@ -341,16 +371,24 @@ class ServerBatch:
             self.sink.update(" ;\n".join(f"DROP SILENT GRAPH {n}" for n in names[start:start + 200]))
 
     def replace(self, graphs: list[DocumentGraph]) -> dict[str, str]:
-        """Replace changed graphs: per batch one update that drops them and inserts them again,
-        keys included (an update request is atomic on the Oxigraph server), then the grouped
-        check; a server that takes no big requests (Virtuoso) gets one atomic replace a graph."""
-        if not self.post_quads:
+        """Replace changed graphs, keys included: per batch one update that drops and inserts
+        them all (an update request is atomic on the Oxigraph server), or where the server takes
+        no big updates (Virtuoso) one Graph Store PUT a graph; then the grouped check, and each
+        graph still wrong goes through the sink's single-graph replace."""
+        if not graphs:
+            return {}
+        if not self.post_quads and not self.sink.use_graph_store:
             return self._one_by_one(graphs)
         wrong: list[DocumentGraph] = []
         for batch in self._batches(graphs):
-            drops = "".join(f"DROP SILENT GRAPH {_iri(g.iri)} ;\n" for g in batch)
-            everything = [DocumentGraph(g.iri, g.key, g.quads + [g.key_quad], g.key_quad) for g in batch]
-            self.sink.update(drops + _insert_data(everything, keys=False))
+            if self.post_quads:
+                drops = "".join(f"DROP SILENT GRAPH {_iri(g.iri)} ;\n" for g in batch)
+                keyed = [DocumentGraph(g.iri, g.key, g.quads + [g.key_quad], g.key_quad) for g in batch]
+                self.sink.update(drops + _insert_data(keyed, keys=False))
+            else:
+                for graph in batch:
+                    if not self._put(graph, graph.quads + [graph.key_quad]):
+                        return self._one_by_one(graphs)
             counts = self._counts(batch)
             wrong += [g for g in batch if counts.get(g.iri, 0) != len(set(g.quads)) + 1]
         return self._one_by_one(wrong)
