@@ -343,7 +343,7 @@ class ServerBatch:
         self.post_quads = False
         instead = ("one Graph Store request a graph" if self.sink.use_graph_store
                    else "batches of SPARQL Update")
-        self.sink.notes.append(f"{redact(self.sink.endpoints.graph_store or '')} took no N-Quads POST ({why}); "
+        self.sink.notes.append(f"{redact(self.sink.endpoints.graph_store or '')} took no batch of graphs ({why}); "
                                f"writing {instead} instead")
 
     def _counts(self, graphs: list[DocumentGraph]) -> dict[str, int]:
@@ -384,7 +384,13 @@ class ServerBatch:
             if self.post_quads:
                 drops = "".join(f"DROP SILENT GRAPH {_iri(g.iri)} ;\n" for g in batch)
                 keyed = [DocumentGraph(g.iri, g.key, g.quads + [g.key_quad], g.key_quad) for g in batch]
-                self.sink.update(drops + _insert_data(keyed, keys=False))
+                try:
+                    self.sink.update(drops + _insert_data(keyed, keys=False))
+                except ServerError as err:
+                    if err.status not in (400, 413):  # Virtuoso: "generated SQL text has exceeded 10000 lines"
+                        raise
+                    self._stop_posting(f"a multi-graph update got HTTP {err.status}")
+                    return self._one_by_one(graphs)
             else:
                 for graph in batch:
                     if not self._put(graph, graph.quads + [graph.key_quad]):
