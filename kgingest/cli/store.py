@@ -125,18 +125,33 @@ def ingest_command(inputs: tuple[str, ...], target: str | None, query_endpoint: 
 
     INPUTS are files (.txt, .html/.htm, .jsonl/.ndjson), folders (read recursively) or -
     for stdin. Each document goes into its own named graph (the document's IRI), replaced
-    in one atomic step when the document changed. Ends with one summary line on stdout;
-    exit 1 if any document failed.
+    in one atomic step when the document changed. RDF that `kgingest extract` wrote (.nq,
+    .nquads, .trig files, or folders of them such as Dask shards) is loaded as it is, without
+    NLP. Ends with one summary line on stdout; exit 1 if any document failed.
     """
     from ..ingest import Summary, ingest
-    from ..nlp import ModelError
-    from ..pipeline import Extractor
-    from ..sources import scan
+    from ..loading import combined, load_rdf, split_inputs
 
     _setup_logging()
     stop_on_sigterm()
     started = run_time()  # one prov:endedAtTime for the run: the "last ingest" query keys on it
+    rdf, articles = split_inputs(inputs, globs)
     with _open(target, query_endpoint, update_endpoint, gsp_endpoint, read_only=False, timeout=timeout) as sink:
+        loaded = Summary()
+        if rdf:
+            try:
+                loaded = load_rdf(rdf, sink, force=force, report=_reporter(quiet, debug))
+            except (OSError, ValueError) as err:  # reading the stored keys failed: nothing was written
+                loaded = Summary(stopped=str(err))
+                loaded.fail(sink.location, str(err))
+            if not articles or loaded.stopped:
+                for note in getattr(sink, "notes", []):
+                    _fail(note)
+                _finish(loaded, as_json)
+        from ..nlp import ModelError
+        from ..pipeline import Extractor
+        from ..sources import scan
+
         try:
             extractor = Extractor(model or DEFAULT_MODEL, ontology_paths, started, max_chars=max_chars)
         except ModelError as err:
@@ -145,7 +160,7 @@ def ingest_command(inputs: tuple[str, ...], target: str | None, query_endpoint: 
         except KeyboardInterrupt:  # while the model loads (ingest() reports one during the run)
             _finish(Summary(stopped="interrupted"), as_json)
         try:
-            items = scan(inputs, input_format=input_format, globs=globs, max_chars=max_chars)
+            items = scan(articles, input_format=input_format, globs=globs, max_chars=max_chars)
             summary = ingest(items, sink, extractor, force=force, report=_reporter(quiet, debug), workers=workers,
                              batch_size=batch_size)
         except (OSError, ValueError) as err:  # reading the stored keys failed: nothing was written
@@ -153,7 +168,7 @@ def ingest_command(inputs: tuple[str, ...], target: str | None, query_endpoint: 
             summary.fail(sink.location, str(err))
         for note in getattr(sink, "notes", []):
             _fail(note)
-    _finish(summary, as_json)
+    _finish(combined(loaded, summary), as_json)
 
 
 @click.command("delete")

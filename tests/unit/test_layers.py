@@ -34,7 +34,7 @@ LAYERS: dict[str, int] = {
     "kgingest.ontology": 1, "kgingest.sources": 1, "kgingest.rdf.ntriples": 1, "kgingest.rdf": 1,
     "kgingest.nlp": 2, "kgingest.store": 2,
     "kgingest.rdf.emit": 3, "kgingest.rdf.outfile": 3,
-    "kgingest.pipeline": 4, "kgingest.progress": 4, "kgingest.ingest": 4,
+    "kgingest.pipeline": 4, "kgingest.progress": 4, "kgingest.ingest": 4, "kgingest.loading": 4,
     "kgingest.tools": 5, "kgingest.plugins": 5, "kgingest.serve": 5,
     "kgingest.models": 0,
     "kgingest.cli": 6,
