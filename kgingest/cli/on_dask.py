@@ -51,6 +51,11 @@ def extract_on_dask(address: str, inputs: tuple[str, ...], output: str, fmt: str
                 shards, cpu = shards + 1, cpu + shard.cpu_seconds
                 for result in shard.results:
                     show(result, tally, status, quiet=quiet, debug=debug)
+            # taken before the cluster closes: its time, and a LocalCluster's workers (children
+            # reaped at close, whose CPU time the workers' own task times already count), are not the run's
+            summary = tally.as_dict(dask=address, shards=shards, worker_cpu_seconds=round(cpu, 3), output=output,
+                                    format="nquads")
+            line = f"{tally.line()} ({shards:,} shards in {output})"
     except ValueError as e:  # a bad local:N
         raise click.UsageError(str(e)) from None
     except ModelError as e:
@@ -66,8 +71,7 @@ def extract_on_dask(address: str, inputs: tuple[str, ...], output: str, fmt: str
         sys.exit(2)
     status.close()
     if as_json:
-        click.echo(json.dumps(tally.as_dict(dask=address, shards=shards, worker_cpu_seconds=round(cpu, 3),
-                                            output=output, format="nquads")), err=True)
+        click.echo(json.dumps(summary), err=True)
     elif not quiet:
-        click.echo(f"kgingest: {tally.line()} ({shards:,} shards in {output})", err=True)
-    sys.exit(1 if tally.failed else 0)
+        click.echo(f"kgingest: {line}", err=True)
+    sys.exit(1 if summary["failed"] else 0)
