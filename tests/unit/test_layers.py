@@ -6,7 +6,7 @@ Layers, bottom to top (a module may import its own layer and the ones below, nev
   1  ontology, sources, rdf.ntriples          the ontology as data, documents in, N-Triples out
   2  nlp, store                               the spaCy side; where graphs go
   3  rdf (emit, outfile)                      entities and relations -> triples -> files
-  4  pipeline, progress, ingest               documents through the stages, into a store
+  4  pipeline, progress, ingest, cluster      documents through the stages, into a store, on a Dask cluster
   5  tools, plugins, serve                    validate, evaluate, show; the rdflib parser; the SPARQL endpoint
   6  cli                                      the command line
 
@@ -27,7 +27,7 @@ import pytest
 import kgingest
 
 PACKAGE = Path(kgingest.__file__).parent
-HEAVY = ("spacy", "rdflib", "pyoxigraph")
+HEAVY = ("spacy", "rdflib", "pyoxigraph", "distributed")  # Dask: only kgingest.cluster, for extract --dask
 
 LAYERS: dict[str, int] = {
     "kgingest.vocab": 0, "kgingest.defaults": 0, "kgingest.isolation": 0, "kgingest.results": 0,
@@ -35,6 +35,7 @@ LAYERS: dict[str, int] = {
     "kgingest.nlp": 2, "kgingest.store": 2,
     "kgingest.rdf.emit": 3, "kgingest.rdf.outfile": 3,
     "kgingest.pipeline": 4, "kgingest.progress": 4, "kgingest.ingest": 4, "kgingest.loading": 4,
+    "kgingest.cluster": 4,
     "kgingest.tools": 5, "kgingest.plugins": 5, "kgingest.serve": 5,
     "kgingest.models": 0,
     "kgingest.cli": 6,
@@ -151,6 +152,7 @@ def loaded_after(code: str) -> dict[str, list[str]]:
     ("kgingest.cli", []),
     ("kgingest.nlp", ["rdflib", "spacy"]),
     ("kgingest.pipeline", ["rdflib", "spacy"]),
+    ("kgingest.cluster", ["distributed", "rdflib", "spacy"]),
 ])
 def test_what_each_layer_loads(module: str, heavy: list[str]) -> None:
     loaded = loaded_after(f"import {module}")
