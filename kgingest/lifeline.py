@@ -3,8 +3,8 @@
 A forked worker outlives a parent killed with SIGKILL (or any signal it does not handle):
 the kernel hands it to init and it keeps working on a run nobody will finish. On Linux
 the worker asks the kernel for SIGKILL when its parent goes (``PR_SET_PDEATHSIG``), which
-holds however the parent ends. Elsewhere workers are spawned, not forked, and exit when
-their pipe to the parent breaks.
+holds however the parent ends. Elsewhere kgingest spawns workers instead of forking them:
+they inherit no lock, and this module does nothing for them.
 """
 from __future__ import annotations
 

@@ -9,6 +9,7 @@ the embedded store and into the Oxigraph server that .ci/run starts (KGINGEST_TE
 """
 from __future__ import annotations
 
+import os
 import re
 import signal
 import subprocess
@@ -134,7 +135,14 @@ def interrupt(folder: Path, store: str, *args: str, after: int, sig: signal.Sign
                 workers = children(proc.pid)
                 proc.send_signal(sig)
                 break
-        out, rest = proc.communicate()
+        try:
+            out, rest = proc.communicate(timeout=60)
+        except subprocess.TimeoutExpired:  # its output is still open: processes it started live on
+            left = [pid for pid in workers if running(pid)]
+            for pid in left:
+                os.kill(pid, signal.SIGKILL)
+            proc.communicate()
+            raise AssertionError(f"the run ended, its workers {left} did not (the test killed them)") from None
     finally:
         watchdog.cancel()
     assert written >= after, f"the run ended before {after} documents were written:\n{''.join(lines)}"

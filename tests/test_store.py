@@ -264,7 +264,81 @@ def test_second_cli_run_fails_fast_with_a_clear_message(held_store: Path, tmp_pa
     run = subprocess.run([*KGINGEST, "ingest", str(article), "--store", str(held_store)],
                          capture_output=True, text=True, timeout=60, cwd=ROOT)
     assert run.returncode == 1
-    assert "is being used by another kgingest run" in run.stderr
+    assert re.fullmatch(rf"kgingest: the store {re.escape(str(held_store))} is being used by another kgingest run "
+                        r"\(pid \d+\); this run stops instead of waiting: try again when that one has finished\n",
+                        run.stderr), run.stderr  # one line, no "[Errno 11]"
+
+
+def test_the_lock_error_names_the_store_and_the_holder(tmp_path: Path) -> None:
+    folder = tmp_path / "held"
+    proc = subprocess.Popen([sys.executable, "-c", HOLD_LOCK, str(folder)], stdout=subprocess.PIPE, text=True)
+    try:
+        assert proc.stdout is not None and proc.stdout.readline().strip() == "locked"
+        with pytest.raises(BlockingIOError) as caught:
+            EmbeddedStore(folder, read_only=True)
+    finally:
+        proc.kill()
+        proc.wait()
+    assert str(caught.value) == (f"the store {folder} is being written by another kgingest run (pid {proc.pid}); "
+                                 "this run stops instead of waiting: try again when that one has finished")
+
+
+FORK_AND_DIE = textwrap.dedent("""
+    import os, sys, time
+    from kgingest.store import EmbeddedStore
+    store = EmbeddedStore(sys.argv[1])
+    child = os.fork()
+    if child == 0:  # a worker that outlives its parent
+        time.sleep(60)
+        os._exit(0)
+    print(child, flush=True)
+    time.sleep(60)
+""")
+
+
+def test_a_forked_child_never_holds_the_lock(tmp_path: Path) -> None:
+    """A writer's children (its -j workers) do not keep the store locked once the writer is gone."""
+    folder = tmp_path / "s"
+    proc = subprocess.Popen([sys.executable, "-c", FORK_AND_DIE, str(folder)], stdout=subprocess.PIPE, text=True)
+    assert proc.stdout is not None
+    child = int(proc.stdout.readline())
+    try:
+        with pytest.raises(BlockingIOError):  # the parent still holds it
+            EmbeddedStore(folder)
+        proc.send_signal(signal.SIGKILL)
+        proc.wait()
+        os.kill(child, 0)  # the child lives on...
+        with EmbeddedStore(folder) as store:  # ...and the store is free
+            assert store.content_keys() == {}
+    finally:
+        os.kill(child, signal.SIGKILL)
+
+
+SPAWN_AND_DIE = textwrap.dedent("""
+    import subprocess, sys
+    from kgingest.store import EmbeddedStore
+    store = EmbeddedStore(sys.argv[1])
+    fd = store._lock._fd
+    # a process that inherits the lock's descriptor and outlives this one
+    sleeper = subprocess.Popen(["sleep", "60"], pass_fds=[fd], stdout=subprocess.DEVNULL, stderr=subprocess.DEVNULL)
+    print(sleeper.pid, flush=True)
+""")
+
+
+def test_a_lock_whose_taker_has_ended_says_so(tmp_path: Path) -> None:
+    folder = tmp_path / "s"
+    run = subprocess.run([sys.executable, "-c", SPAWN_AND_DIE, str(folder)], capture_output=True, text=True,
+                         timeout=60)
+    sleeper = int(run.stdout)
+    try:
+        with pytest.raises(BlockingIOError) as caught:
+            EmbeddedStore(folder)
+    finally:
+        os.kill(sleeper, signal.SIGKILL)
+    taker = (folder / "kgingest.lock").read_text()
+    assert str(caught.value) == (
+        f"the store {folder} is being used by another kgingest run (pid {taker}, which has ended; a process "
+        "it started still holds the lock); this run stops instead of waiting: try again when that one has finished")
 
 
 def test_lock_dies_with_its_process(tmp_path: Path) -> None:
@@ -404,6 +478,23 @@ def test_refused_credentials_stop_the_run() -> None:
     sink, extractor = FlakySink({DOC + "a", DOC + "b"}, PermissionError), FakeExtractor()
     summary = ingest(docs(a="A", b="B"), sink, extractor)
     assert summary.failed == 1 and summary.stopped == f"cannot write {DOC}a"
+
+
+class InterruptedExtractor(FakeExtractor):
+    """Ctrl-C (or the CLI's SIGTERM) arrives while the document "stop" is being extracted."""
+
+    def render(self, items: list[Document | RawDocument | InputError | DocumentError],
+               batch_size: int = 32) -> list[Result]:
+        if any(isinstance(item, Document) and item.text == "stop" for item in items):
+            raise KeyboardInterrupt
+        return super().render(items, batch_size)
+
+
+def test_an_interrupted_run_counts_what_it_wrote_and_says_it_stopped() -> None:
+    sink = EmbeddedStore(None)
+    summary = ingest(docs(a="A", b="B", c="stop", d="D"), sink, InterruptedExtractor(), batch_size=1)
+    assert (summary.added, summary.failed, summary.stopped) == (2, 0, "interrupted")
+    assert set(sink.content_keys()) == {DOC + "a", DOC + "b"}
 
 
 def test_delete_by_id_path_or_iri() -> None:

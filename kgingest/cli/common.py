@@ -3,6 +3,7 @@ from __future__ import annotations
 
 import os
 import signal
+import threading
 from datetime import datetime, timezone
 
 import click
@@ -31,5 +32,9 @@ def _interrupt(signum: int, frame: object) -> None:
 
 
 def stop_on_sigterm() -> None:
-    """SIGTERM (``kill``, a service manager's stop) ends the command as Ctrl-C does, cleanly."""
-    signal.signal(signal.SIGTERM, _interrupt)
+    """SIGTERM (``kill``, a service manager's stop) ends the command as Ctrl-C does, cleanly.
+
+    Only the main thread may set a handler: a command invoked from another thread (a test
+    harness) keeps the process's own."""
+    if threading.current_thread() is threading.main_thread():
+        signal.signal(signal.SIGTERM, _interrupt)

@@ -2,7 +2,8 @@
 
 Layers, bottom to top (a module may import its own layer and the ones below, never above):
 
-  0  vocab, defaults, isolation, results      names, defaults, errors, the result type
+  0  vocab, defaults, isolation, results,     names, defaults, errors, the result type,
+     lifeline                                 workers that die with their parent
   1  ontology, sources, rdf.ntriples          the ontology as data, documents in, N-Triples out
   2  nlp, store                               the spaCy side; where graphs go
   3  rdf (emit, outfile)                      entities and relations -> triples -> files
@@ -31,6 +32,7 @@ HEAVY = ("spacy", "rdflib", "pyoxigraph", "distributed")  # Dask: only kgingest.
 
 LAYERS: dict[str, int] = {
     "kgingest.vocab": 0, "kgingest.defaults": 0, "kgingest.isolation": 0, "kgingest.results": 0,
+    "kgingest.lifeline": 0,
     "kgingest.ontology": 1, "kgingest.sources": 1, "kgingest.rdf.ntriples": 1, "kgingest.rdf": 1,
     "kgingest.nlp": 2, "kgingest.store": 2,
     "kgingest.rdf.emit": 3, "kgingest.rdf.outfile": 3,
