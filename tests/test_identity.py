@@ -62,6 +62,11 @@ def test_ingest_of_a_feed_with_a_duplicate_is_idempotent(tmp_path: Path) -> None
                                  "error": "duplicate document id 'a' (an earlier input of this run has it); skipped"}]
     assert extractor.extracted == ["a"]
     assert any('First A.' in q for q in quads(sink, "a")) and not any("Second A." in q for q in quads(sink, "a"))
+    # Across runs the id is the document, from whichever feed it comes: a new text replaces it.
+    later = write_feed(tmp_path / "later.jsonl", {"id": "a", "text": "Third A."})
+    summary = ingest(scan([str(later)]), sink, extractor)
+    assert (summary.added, summary.replaced, summary.failed) == (0, 1, 0)
+    assert any("Third A." in q for q in quads(sink, "a")) and not any("First A." in q for q in quads(sink, "a"))
 
 
 def test_a_record_cannot_take_the_identity_of_a_file_or_of_stdin(tmp_path: Path) -> None:
