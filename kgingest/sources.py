@@ -21,6 +21,7 @@ from __future__ import annotations
 
 import codecs
 import errno
+import hashlib
 import json
 import os
 import re
@@ -265,21 +266,23 @@ def unique(items: Iterable[Item]) -> Iterator[Item | InputError]:
     error of the later one: the first wins, whatever the later one holds.
 
     Two records of a feed with one id, or a file named twice, would otherwise be one graph
-    written twice, the stored version flipping from run to run.
+    written twice, the stored version flipping from run to run. Only a 128-bit digest of each
+    identity is kept (some 80 bytes a document), so memory grows slowly with a long stream.
 
     >>> items = [Document(id="a", text="A", meta={"name": "f.jsonl:1"}),
     ...          Document(id="a", text="B", meta={"name": "f.jsonl:2"})]
     >>> [str(x) if isinstance(x, InputError) else x.name for x in unique(items)]
-    ['f.jsonl:1', "f.jsonl:2: duplicate document id 'a' (first read from f.jsonl:1); skipped"]
+    ['f.jsonl:1', "f.jsonl:2: duplicate document id 'a' (an earlier input of this run has it); skipped"]
     """
-    seen: dict[str, str] = {}
+    seen: set[int] = set()
     for item in items:
         if isinstance(item, (RawDocument, Document)):
-            first = seen.get(item.id)
-            if first is not None:
-                yield InputError(f"{item.name}: duplicate document id {item.id!r} (first read from {first}); skipped")
+            digest = int.from_bytes(hashlib.blake2b(item.id.encode("utf-8", "surrogatepass"), digest_size=16).digest())
+            if digest in seen:
+                yield InputError(f"{item.name}: duplicate document id {item.id!r} (an earlier input of this run "
+                                 "has it); skipped")
                 continue
-            seen[item.id] = item.name
+            seen.add(digest)
         yield item
 
 

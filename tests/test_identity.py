@@ -37,9 +37,9 @@ def test_a_second_record_with_an_id_is_an_error_of_the_later_one(tmp_path: Path,
                {"id": "https://x.example/1", "text": "Claims the URL."})
     assert messages(list(scan(["feed.jsonl"]))) == [
         "feed.jsonl:1 = a", "feed.jsonl:2 = b",
-        "feed.jsonl:3: duplicate document id 'a' (first read from feed.jsonl:1); skipped",
+        "feed.jsonl:3: duplicate document id 'a' (an earlier input of this run has it); skipped",
         "feed.jsonl:4 = https://x.example/1",
-        "feed.jsonl:5: duplicate document id 'https://x.example/1' (first read from feed.jsonl:4); skipped"]
+        "feed.jsonl:5: duplicate document id 'https://x.example/1' (an earlier input of this run has it); skipped"]
 
 
 def test_a_file_named_twice_is_one_document(tmp_path: Path, monkeypatch) -> None:
@@ -48,7 +48,7 @@ def test_a_file_named_twice_is_one_document(tmp_path: Path, monkeypatch) -> None
     (tmp_path / "news" / "a.txt").write_text("A.")
     uri = (tmp_path / "news" / "a.txt").as_uri()
     assert messages(list(scan(["news", "news/a.txt"]))) == [
-        f"news/a.txt = {uri}", f"news/a.txt: duplicate document id '{uri}' (first read from news/a.txt); skipped"]
+        f"news/a.txt = {uri}", f"news/a.txt: duplicate document id '{uri}' (an earlier input of this run has it); skipped"]
 
 
 def test_ingest_of_a_feed_with_a_duplicate_is_idempotent(tmp_path: Path) -> None:
@@ -59,9 +59,14 @@ def test_ingest_of_a_feed_with_a_duplicate_is_idempotent(tmp_path: Path) -> None
     runs = [ingest(scan([str(feed)]), sink, extractor) for _ in range(3)]
     assert [(s.added, s.replaced, s.unchanged, s.failed) for s in runs] == [(1, 0, 0, 1), (0, 0, 1, 1), (0, 0, 1, 1)]
     assert runs[2].failures == [{"document": where,
-                                 "error": f"duplicate document id 'a' (first read from {feed}:1); skipped"}]
+                                 "error": "duplicate document id 'a' (an earlier input of this run has it); skipped"}]
     assert extractor.extracted == ["a"]
     assert any('First A.' in q for q in quads(sink, "a")) and not any("Second A." in q for q in quads(sink, "a"))
+    # Across runs the id is the document, from whichever feed it comes: a new text replaces it.
+    later = write_feed(tmp_path / "later.jsonl", {"id": "a", "text": "Third A."})
+    summary = ingest(scan([str(later)]), sink, extractor)
+    assert (summary.added, summary.replaced, summary.failed) == (0, 1, 0)
+    assert any("Third A." in q for q in quads(sink, "a")) and not any("First A." in q for q in quads(sink, "a"))
 
 
 def test_a_record_cannot_take_the_identity_of_a_file_or_of_stdin(tmp_path: Path) -> None:
@@ -131,5 +136,5 @@ def test_extract_writes_one_graph_per_identity_and_names_the_duplicate(tmp_path:
                {"id": "a", "text": "Ann Lee visited Sydney."})
     result = CliRunner().invoke(main, ["extract", "feed.jsonl", "-f", "nquads", "-q"], catch_exceptions=False)
     assert result.exit_code == 1
-    assert result.stderr == "kgingest: feed.jsonl:2: duplicate document id 'a' (first read from feed.jsonl:1); skipped\n"
+    assert result.stderr == "kgingest: feed.jsonl:2: duplicate document id 'a' (an earlier input of this run has it); skipped\n"
     assert "Larry Kudlow" in result.stdout and "Ann Lee" not in result.stdout

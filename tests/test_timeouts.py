@@ -4,6 +4,8 @@ query. Before, such a server held a run for 120 s x 5 tries.
 """
 from __future__ import annotations
 
+import socket
+import threading
 import time
 from pathlib import Path
 
@@ -54,6 +56,35 @@ def test_a_document_write_has_one_deadline_and_the_run_stops() -> None:
         assert time.monotonic() - start < 2.5  # one document's deadline, not four
         assert (summary.added, summary.failed) == (0, 1) and summary.stopped and "timed out" in summary.stopped
         assert len(accepted) == 2
+
+
+def test_an_answer_trickled_a_byte_at_a_time_is_given_up_at_the_deadline() -> None:
+    server = socket.socket()
+    server.bind(("127.0.0.1", 0))
+    server.listen(4)
+    stop = threading.Event()
+
+    def trickle() -> None:
+        conn = server.accept()[0]
+        conn.recv(65536)
+        conn.sendall(b"HTTP/1.1 200 OK\r\nContent-Type: application/sparql-results+json\r\n"
+                     b"Content-Length: 100000\r\n\r\n")
+        while not stop.wait(0.2):
+            conn.sendall(b" ")
+        conn.close()
+
+    thread = threading.Thread(target=trickle, daemon=True)
+    thread.start()
+    try:
+        sink = SparqlServer(Endpoints.of(f"http://127.0.0.1:{server.getsockname()[1]}"), timeout=1.5, retries=0)
+        start = time.monotonic()
+        with pytest.raises(ConnectionError, match=r"/query: timed out while reading the answer$"):
+            sink.query("ASK {}")
+        assert 1.5 <= time.monotonic() - start < 2.5
+    finally:
+        stop.set()
+        thread.join()
+        server.close()
 
 
 def test_retries_stop_at_the_deadline() -> None:
