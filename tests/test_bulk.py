@@ -216,3 +216,19 @@ def test_batches_into_a_server(tmp_path: Path, base: str, opener: Callable[[], S
         assert summary_of(load_rdf([tmp_path / "b.nq"], sink)) == (0, 1, 4, 0, 2)
         assert stored(sink, base) == {iri: set(lines) for iri, lines in changed.items()}
         sink.update(" ;\n".join(f"DROP SILENT GRAPH <{iri}>" for iri in graphs))  # type: ignore[attr-defined]
+
+
+@pytest.mark.parametrize("opener, note", SERVERS)
+def test_a_bad_file_sent_in_batches_is_dropped_again_from_the_server(tmp_path: Path, base: str,
+                                                                    opener: Callable[[], Sink], note: str) -> None:
+    """Three batches went in, with their keys, before the syntax error at the end: all dropped."""
+    graphs = {base + str(i): doc(base + str(i), f"k{i}", 4) for i in range(6)}
+    path = tmp_path / "a.nq"
+    path.write_text(nquads(graphs) + "<urn:x:a> <urn:x:b> .\n", encoding="utf-8")
+    with opener() as sink:
+        summary = load_rdf([path], sink, batch_quads=10)
+        assert summary.failures == [{"document": f"{path}:31", "error": "not valid N-Quads: Parser error at line 31 "
+                                     "column 21: The object of a triple must be an IRI, a blank node or a literal"}]
+        assert summary_of(summary) == (0, 0, 0, 1, 0)
+        assert stored(sink, base) == {}
+        assert not [k for k in sink.content_keys() if k.startswith(base)]
