@@ -221,7 +221,7 @@ def test_batches_into_a_server(tmp_path: Path, base: str, opener: Callable[[], S
 @pytest.mark.parametrize("opener, note", SERVERS)
 def test_a_bad_file_sent_in_batches_is_dropped_again_from_the_server(tmp_path: Path, base: str,
                                                                     opener: Callable[[], Sink], note: str) -> None:
-    """Three batches went in, with their keys, before the syntax error at the end: all dropped."""
+    """Two batches went in, with their keys, before the syntax error at the end: all dropped."""
     graphs = {base + str(i): doc(base + str(i), f"k{i}", 4) for i in range(6)}
     path = tmp_path / "a.nq"
     path.write_text(nquads(graphs) + "<urn:x:a> <urn:x:b> .\n", encoding="utf-8")
