@@ -255,6 +255,7 @@ class ServerBatch:
         self.sink = server
         self.batch_quads = batch_quads
         self.post_quads = server.use_graph_store  # until the server shows it takes no N-Quads POST
+        self._probed = False  # the first batch is one graph: a server that ignores N-Quads costs one graph
 
     def known_graphs(self, stored: dict[str, str]) -> set[str]:
         """The keyed graphs (listing every graph of a server can be slow; a key-less graph a crash
@@ -267,7 +268,8 @@ class ServerBatch:
         for graph in graphs:
             batch.append(graph)
             size += len(graph.quads) + 1
-            if size >= self.batch_quads:
+            if size >= self.batch_quads or (self.post_quads and not self._probed):
+                self._probed = True
                 yield batch
                 batch, size = [], 0
         if batch:
