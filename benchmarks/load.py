@@ -191,7 +191,7 @@ def drop_all(sink: Sink, graphs: list[tuple[str, str, int]]) -> None:
         sink.update(" ;\n".join(f"DROP SILENT GRAPH <{iri}>" for iri, _, _ in graphs[start:start + 200]))
 
 
-def rdf_results(graphs: list[tuple[str, str, int]], repeat: int, servers: bool,
+def rdf_results(graphs: list[tuple[str, str, int]], repeat: int, embedded: bool, servers: bool,
                 virtuoso: str | None) -> list[dict[str, object]]:
     """kgingest ingest of an N-Quads file against the raw tool, medians of ``repeat`` runs."""
     results = []
@@ -207,13 +207,15 @@ def rdf_results(graphs: list[tuple[str, str, int]], repeat: int, servers: bool,
                     "kgingest_s": round(k, 3), "kgingest_quads_per_s": round(quads / k), "ratio": round(r / k, 3),
                     "raw_runs_s": [round(x, 2) for x in raw], "kgingest_runs_s": [round(x, 2) for x in ours]}
 
-        raw, ours = [], []
-        for i in range(repeat):
+        raw: list[float] = []
+        ours: list[float] = []
+        for i in range(repeat if embedded else 0):
             raw.append(timed(lambda: raw_bulk_load(file, folder / f"raw{i}")))
             ours.append(timed(lambda: kgingest_load(file, EmbeddedStore(folder / f"kg{i}"))))
             shutil.rmtree(folder / f"raw{i}")
             shutil.rmtree(folder / f"kg{i}")
-        results.append(row("embedded", "pyoxigraph bulk_load", raw, ours))
+        if embedded:
+            results.append(row("embedded", "pyoxigraph bulk_load", raw, ours))
         if servers:
             raw, ours = [], []
             for _ in range(repeat):
@@ -241,6 +243,7 @@ def main() -> None:
     parser.add_argument("--oxigraph", metavar="URL", help="an Oxigraph server to use (its data is overwritten "
                         "for the benchmark graphs only) instead of a throwaway one")
     parser.add_argument("--no-server", action="store_true", help="measure the embedded store only")
+    parser.add_argument("--no-embedded", action="store_true", help="with --rdf: measure the servers only")
     parser.add_argument("--json", action="store_true", help="print the results as JSON lines")
     parser.add_argument("--rdf", action="store_true", help="measure `kgingest ingest FILE.nq` against the raw tools")
     parser.add_argument("--repeat", type=int, default=3, help="runs per measurement with --rdf (the median is shown)")
@@ -256,7 +259,7 @@ def main() -> None:
 
     print(f"load average before: {' '.join(f'{x:.2f}' for x in os.getloadavg())}", file=sys.stderr)
     if args.rdf:
-        for r in rdf_results(graphs, args.repeat, not args.no_server, args.virtuoso):
+        for r in rdf_results(graphs, args.repeat, not args.no_embedded, not args.no_server, args.virtuoso):
             print(json.dumps(r) if args.json else
                   f"{r['store']:<16} {r['quads']:>9,} quads in {r['graphs']} graphs: kgingest ingest "
                   f"{r['kgingest_quads_per_s']:>8,} quads/s ({r['kgingest_s']} s), {r['raw']} "

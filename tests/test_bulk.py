@@ -187,7 +187,7 @@ SERVERS = [
 @pytest.mark.parametrize("opener, note", SERVERS)
 def test_batches_into_a_server(tmp_path: Path, base: str, opener: Callable[[], Sink], note: str,
                                monkeypatch: pytest.MonkeyPatch) -> None:
-    """Five graphs in two batches (batch_quads=10: 3 graphs, then 2): exact graphs, keys, then a run that
+    """Five graphs: a probe of one graph, then two batches of two (batch_quads=10); exact graphs, keys, then a run that
     skips the same and replaces the changed in one multi-graph update."""
     graphs = {base + str(i): doc(base + str(i), f"k{i}", 3 + i) for i in range(5)}
     (tmp_path / "a.nq").write_text(nquads(graphs), encoding="utf-8")
@@ -208,7 +208,7 @@ def test_batches_into_a_server(tmp_path: Path, base: str, opener: Callable[[], S
             f"{os.environ['KGINGEST_TEST_VIRTUOSO_URL']}/sparql-graph-crud-auth {note}"])
         if not note:  # Oxigraph: one POST of N-Quads a batch, one grouped COUNT, one key update
             assert requests[:4] == [("POST", "query"), ("POST", "store"), ("POST", "query"), ("POST", "update")]
-            assert [m for m, target in requests if target == "store"] == ["POST"] * 2
+            assert [m for m, target in requests if target == "store"] == ["POST"] * 3  # a probe of one graph, then 2 batches
 
         changed = dict(graphs)
         changed[base + "1"] = doc(base + "1", "k1-new", 1, label="new")
@@ -216,3 +216,19 @@ def test_batches_into_a_server(tmp_path: Path, base: str, opener: Callable[[], S
         assert summary_of(load_rdf([tmp_path / "b.nq"], sink)) == (0, 1, 4, 0, 2)
         assert stored(sink, base) == {iri: set(lines) for iri, lines in changed.items()}
         sink.update(" ;\n".join(f"DROP SILENT GRAPH <{iri}>" for iri in graphs))  # type: ignore[attr-defined]
+
+
+@pytest.mark.parametrize("opener, note", SERVERS)
+def test_a_bad_file_sent_in_batches_is_dropped_again_from_the_server(tmp_path: Path, base: str,
+                                                                    opener: Callable[[], Sink], note: str) -> None:
+    """Two batches went in, with their keys, before the syntax error at the end: all dropped."""
+    graphs = {base + str(i): doc(base + str(i), f"k{i}", 4) for i in range(6)}
+    path = tmp_path / "a.nq"
+    path.write_text(nquads(graphs) + "<urn:x:a> <urn:x:b> .\n", encoding="utf-8")
+    with opener() as sink:
+        summary = load_rdf([path], sink, batch_quads=10)
+        assert summary.failures == [{"document": f"{path}:31", "error": "not valid N-Quads: Parser error at line 31 "
+                                     "column 21: The object of a triple must be an IRI, a blank node or a literal"}]
+        assert summary_of(summary) == (0, 0, 0, 1, 0)
+        assert stored(sink, base) == {}
+        assert not [k for k in sink.content_keys() if k.startswith(base)]

@@ -28,7 +28,6 @@ def show(inputs: tuple[str, ...], output: str, target: str | None, doc: str | No
     import contextlib
 
     from ..isolation import DocumentError, one_line
-    from ..nlp import ModelError
     from ..ontology import cached
     from ..rdf.outfile import write_bytes
     from ..tools import show as pictures
@@ -44,6 +43,7 @@ def show(inputs: tuple[str, ...], output: str, target: str | None, doc: str | No
             raise click.BadParameter(f"neither a query nor a readable file: {e}", param_hint="--sparql")
     onto = cached(tuple(str(p) for p in ontology_paths))
     source: pictures.Source
+    model_errors: tuple[type[Exception], ...] = ()  # spaCy is imported only when articles are extracted
     try:
         if target:
             from ..store import open_store
@@ -52,6 +52,9 @@ def show(inputs: tuple[str, ...], output: str, target: str | None, doc: str | No
         elif all(pictures.is_rdf(i) for i in inputs):
             sink, source = None, pictures.RdfSource(pictures.read_rdf(inputs))
         else:
+            from ..nlp import ModelError
+
+            model_errors = (ModelError,)
             sink, source = None, pictures.extract_source(inputs, model=model, ontology_paths=ontology_paths)
         with sink or contextlib.nullcontext():
             if sink is not None:
@@ -59,7 +62,7 @@ def show(inputs: tuple[str, ...], output: str, target: str | None, doc: str | No
             picture = (pictures.query_picture(source, sparql, onto) if sparql else
                        pictures.document_picture(source, pictures.find_document(source, doc), onto))
             data = pictures.render(picture, output, onto)
-    except ModelError as e:
+    except model_errors as e:
         fail(str(e))
         sys.exit(2)
     except (OSError, SyntaxError, ValueError, DocumentError) as e:  # PictureError, InputError: ValueErrors

@@ -25,6 +25,7 @@ run sees as not stored and writes again (replacing whatever is there).
 from __future__ import annotations
 
 import os
+from concurrent.futures import Future, ThreadPoolExecutor, wait
 from collections.abc import Iterable, Iterator
 from dataclasses import dataclass
 from pathlib import Path
@@ -37,7 +38,7 @@ from .sinks import FALLBACK_STATUSES, EmbeddedStore, ServerError, SparqlServer, 
 
 CONTENT_KEY = ox.NamedNode(vocab.KG + "contentKey")
 RDF_SUFFIXES = {".nq": ox.RdfFormat.N_QUADS, ".nquads": ox.RdfFormat.N_QUADS, ".trig": ox.RdfFormat.TRIG}
-DEFAULT_BATCH_QUADS = 50_000  # quads per server request: ~13 MB of N-Quads, well under any server's limit
+DEFAULT_BATCH_QUADS = 200_000  # quads per server request: ~50 MB of N-Quads; fewer, bigger requests load faster
 N_QUADS_TYPE = "application/n-quads"
 
 
@@ -78,8 +79,7 @@ class DocumentGraph:
 
     def ntriples(self) -> str:
         """The graph (key included) as N-Triples, for an atomic replace."""
-        return "".join(f"{q.subject} {q.predicate} {q.object} .\n" for q in self.quads) + \
-            f"{self.key_quad.subject} {self.key_quad.predicate} {self.key_quad.object} .\n"
+        return _ntriples(self.quads + [self.key_quad]).decode("utf-8")
 
 
 def _where(name: str, fmt: ox.RdfFormat, source: bytes | Path, statement: int) -> str:
@@ -154,6 +154,11 @@ def read_graphs(source: bytes | Path, fmt: ox.RdfFormat, name: str) -> Iterator[
         yield finish()
 
 
+def _ntriples(quads: Iterable[ox.Quad]) -> bytes:
+    """The triples of quads as N-Triples."""
+    return ox.serialize((q.triple for q in quads), format=ox.RdfFormat.N_TRIPLES) or b""
+
+
 # --- embedded store ----------------------------------------------------------------------
 
 
@@ -208,16 +213,16 @@ class EmbeddedBulk:
 # --- SPARQL servers ----------------------------------------------------------------------
 
 
-def _nquads(quads: Iterable[ox.Quad]) -> str:
-    return "".join(f"{q.subject} {q.predicate} {q.object} {q.graph_name} .\n" for q in quads)
+def _nquads(quads: Iterable[ox.Quad]) -> bytes:
+    """Quads as N-Quads (pyoxigraph's serializer: four times faster than formatting each in Python)."""
+    return ox.serialize(quads, format=ox.RdfFormat.N_QUADS) or b""
 
 
 def _insert_data(graphs: Iterable[DocumentGraph], *, keys: bool) -> str:
     """One ``INSERT DATA`` of many graphs: their triples (``keys=False``) or their keys only."""
     blocks = []
     for graph in graphs:
-        quads = [graph.key_quad] if keys else graph.quads
-        body = "".join(f"{q.subject} {q.predicate} {q.object} .\n" for q in quads)
+        body = _ntriples([graph.key_quad] if keys else graph.quads).decode("utf-8")
         blocks.append(f"GRAPH {_iri(graph.iri)} {{\n{body}}}\n")
     return "INSERT DATA {\n" + "".join(blocks) + "}"
 
@@ -250,6 +255,7 @@ class ServerBatch:
         self.sink = server
         self.batch_quads = batch_quads
         self.post_quads = server.use_graph_store  # until the server shows it takes no N-Quads POST
+        self._probed = False  # the first batch is one graph: a server that ignores N-Quads costs one graph
 
     def known_graphs(self, stored: dict[str, str]) -> set[str]:
         """The keyed graphs (listing every graph of a server can be slow; a key-less graph a crash
@@ -262,7 +268,8 @@ class ServerBatch:
         for graph in graphs:
             batch.append(graph)
             size += len(graph.quads) + 1
-            if size >= self.batch_quads:
+            if size >= self.batch_quads or (self.post_quads and not self._probed):
+                self._probed = True
                 yield batch
                 batch, size = [], 0
         if batch:
@@ -285,10 +292,25 @@ class ServerBatch:
 
     def add(self, graphs: Iterable[DocumentGraph]) -> dict[str, str]:
         """Add new graphs batch by batch, keys after each checked batch; {iri: error} of the
-        graphs that could not be written."""
+        graphs that could not be written.
+
+        One batch is on the wire (a thread, which waits on the server) while the next is read
+        and serialised: the parsing costs no time of its own. Batches still go one at a time.
+        """
         failed: dict[str, str] = {}
-        for batch in self._batches(graphs):
-            failed.update(self._add_batch(batch))
+        with ThreadPoolExecutor(max_workers=1, thread_name_prefix="kgingest-batch") as pool:
+            pending: Future[dict[str, str]] | None = None
+            try:
+                for batch in self._batches(graphs):
+                    if pending is not None:
+                        failed.update(pending.result())
+                    pending = pool.submit(self._add_batch, batch)
+            except BaseException:
+                if pending is not None:  # a bad file: let the batch in flight land, so the undo drops it too
+                    wait([pending])
+                raise
+            if pending is not None:
+                failed.update(pending.result())
         return failed
 
     def _add_batch(self, batch: list[DocumentGraph]) -> dict[str, str]:
@@ -296,7 +318,7 @@ class ServerBatch:
         the right ones; the wrong ones go through the single-graph replace."""
         if self.post_quads:
             assert self.sink.endpoints.graph_store is not None
-            body = _nquads(q for graph in batch for q in graph.quads).encode("utf-8")
+            body = _nquads(q for graph in batch for q in graph.quads)
             try:
                 self.sink._http.request("POST", self.sink.endpoints.graph_store, body=body,
                                         content_type=N_QUADS_TYPE)
@@ -326,7 +348,7 @@ class ServerBatch:
     def _put(self, graph: DocumentGraph, quads: list[ox.Quad]) -> bool:
         """A Graph Store PUT of the graph; False (and writing by Update from now on) when the
         server has no Graph Store endpoint after all."""
-        body = "".join(f"{q.subject} {q.predicate} {q.object} .\n" for q in quads).encode("utf-8")
+        body = _ntriples(quads)
         try:
             self.sink._http.request("PUT", self.sink.endpoints.graph_url(graph.iri), body=body,
                                     content_type="text/turtle; charset=utf-8")

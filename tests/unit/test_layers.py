@@ -175,7 +175,7 @@ def test_query_and_delete_load_no_model(tmp_path: Path) -> None:
     """`kgingest query 'ASK {}'` and `delete` on a store: pyoxigraph and rdflib, never spaCy."""
     store = str(tmp_path / "s")
     for argv in (["query", "ASK {}", "--store", store], ["delete", "nothing", "--store", store, "-q"],
-                 ["validate", "--store", store]):
+                 ["validate", "--store", store], ["show", "--store", store, "-o", str(tmp_path / "x.svg")]):
         code = ("from kgingest.cli import main\n"
                 f"try:\n    main({argv!r})\nexcept SystemExit as e:\n    print(e.code)")
         loaded = loaded_after(code)
