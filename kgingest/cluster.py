@@ -41,7 +41,7 @@ import fsspec
 from distributed import Client, Future, KilledWorker, LocalCluster, WorkerPlugin, get_worker
 from fsspec.implementations.local import LocalFileSystem
 
-from .defaults import DEFAULT_BATCH_SIZE
+from .defaults import DEFAULT_BATCH_SIZE, DEFAULT_PARTITION_SIZE
 from .isolation import DocumentError, InputError
 from .pipeline import Extractor, Settings, chunked
 from .rdf.outfile import RdfWriter
@@ -49,7 +49,6 @@ from .results import Rendered, Result
 from .sources import Document, RawDocument
 
 Item = Document | RawDocument | InputError | DocumentError
-DEFAULT_PARTITION_SIZE = 256  # documents a task and a shard (8 nlp.pipe batches of 32)
 SHARD_GLOB = "part-*.nq"
 TEMP_GLOB = ".part-*.nq.*.tmp"  # a shard being written (by RdfWriter or FsspecShard)
 
