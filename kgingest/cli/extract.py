@@ -6,7 +6,7 @@ from typing import TYPE_CHECKING
 
 import click
 
-from ..defaults import RDF_FORMATS as FORMATS
+from ..defaults import DEFAULT_PARTITION_SIZE, RDF_FORMATS as FORMATS
 from .common import fail, run_time
 from .options import model_option, reading_options
 
@@ -26,7 +26,7 @@ if TYPE_CHECKING:
 @click.option("--dask", "dask_address", metavar="ADDRESS",
               help="Extract on a Dask cluster (tcp://scheduler:8786, or local:N for N local worker processes); "
                    "-o is then a folder or fsspec URL for the N-Quads shards.")
-@click.option("--partition-size", type=click.IntRange(min=1), default=256, show_default=True,
+@click.option("--partition-size", type=click.IntRange(min=1), default=DEFAULT_PARTITION_SIZE, show_default=True,
               help="With --dask: documents per task and per shard.")
 def extract(inputs: tuple[str, ...], output: str, fmt: str, model: str, ontology_paths: tuple[str, ...],
             input_format: str | None, globs: tuple[str, ...], workers: int, batch_size: int, max_chars: int,
