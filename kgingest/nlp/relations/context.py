@@ -5,7 +5,7 @@ from __future__ import annotations
 from bisect import bisect_left
 from collections import defaultdict
 from dataclasses import dataclass, field, replace
-from typing import TYPE_CHECKING, Collection, Iterator
+from typing import TYPE_CHECKING, Callable, Collection, Hashable, Iterator, TypeVar
 
 from spacy.tokens import Doc, Span, Token
 
@@ -17,6 +17,8 @@ from .candidate import Candidate
 
 if TYPE_CHECKING:
     from .roles import RoleHit
+
+T = TypeVar("T")
 
 
 
@@ -55,7 +57,7 @@ class Triggers:
 
 triggers = per_ontology(Triggers.build)
 
-_INDEX = "index"    # Context.scans: (lower-cased word -> token positions, lemma -> token positions)
+_INDEX = "index"    # Context.cache: (lower-cased word -> token positions, lemma -> token positions)
 _SMALL = 8          # a query set this small is keyed by its content
 
 
@@ -99,8 +101,8 @@ class Context:
     roles: tuple["RoleHit", ...] = ()
     bound: int = 0
     moved: dict[int, "Context"] = field(default_factory=dict, compare=False, repr=False)  # at()'s, made once
-    # scan()'s token index and answers, one per Doc: at()'s contexts share it
-    scans: dict = field(default_factory=dict, compare=False, repr=False)
+    # what is worked out once a Doc (scan()'s index and answers, once()'s values): at()'s contexts share it
+    cache: dict = field(default_factory=dict, compare=False, repr=False)
 
     def at(self, bound: int) -> "Context":
         """This context with titles visible up to (not including) token ``bound``."""
@@ -110,6 +112,13 @@ class Context:
         if found is None:
             found = self.moved[bound] = replace(self, bound=bound, moved={})
         return found
+
+    def once(self, key: Hashable, make: Callable[[], T]) -> T:
+        """``make()``, called once a Doc: a value a rule needs in every sentence (the key
+        names it; use a tuple that starts with the rule's module name)."""
+        if key not in self.cache:
+            self.cache[key] = make()
+        return self.cache[key]
 
     def candidate(self, subject: Entity, prop: str | None, object: Entity, anchor: Token, rule: str,
                   confidence: float, props: tuple[str, ...] = (), phrase: bool = False) -> Candidate:
@@ -144,19 +153,19 @@ class Context:
         for each sentence is scanned in the sentence, as before): the entry keeps the set
         alive, so its id stays its own."""
         key = (_query_key(words), _query_key(lemmas), None if pos is None else frozenset(pos), bool(entities))
-        entry = self.scans.get(key)
+        entry = self.cache.get(key)
         if entry is None and (type(key[0]) is int or type(key[1]) is int):
-            self.scans[key] = (None, words, lemmas)
+            self.cache[key] = (None, words, lemmas)
             return None
         if entry is None or entry[0] is None:
-            entry = self.scans[key] = (self._find(words, lemmas, pos, entities), words, lemmas)
+            entry = self.cache[key] = (self._find(words, lemmas, pos, entities), words, lemmas)
         return entry[0]
 
     def _find(self, words: Collection[str], lemmas: Collection[str], pos: Collection[str] | None,
               entities: bool) -> list[int]:
-        index = self.scans.get(_INDEX)
+        index = self.cache.get(_INDEX)
         if index is None:
-            index = self.scans[_INDEX] = (_positions(self.strings.lower), _positions(self.strings.lemma))
+            index = self.cache[_INDEX] = (_positions(self.strings.lower), _positions(self.strings.lemma))
         found: set[int] = set()
         for wanted, at in zip((words, lemmas), index):
             if not wanted:
