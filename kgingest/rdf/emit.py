@@ -12,7 +12,7 @@ from bisect import bisect_right
 from datetime import datetime, timezone
 from decimal import Decimal
 from functools import lru_cache
-from typing import Any
+from typing import Any, Callable
 from urllib.parse import quote
 
 from rdflib import RDF, RDFS, SKOS, XSD, Graph, Literal, Namespace, URIRef
@@ -237,15 +237,13 @@ def _document(
     """The one description of a document's graph, in the terms ``t`` makes: rdflib triples
     (:class:`_RdfMaker`) or N-Triples lines (:class:`_LineMaker`)."""
     rdf, dcterms, prov, nif, kg = t.RDF, t.DCTERMS, t.PROV, t.NIF, t.KG
-    lines = t is _LineMaker
     d_iri = str(document_iri(document.id))
     d = t.iri(d_iri)
     triples: list = []
-    if lines:
+    add: Callable[[tuple], None] = triples.append
+    if t is _LineMaker:
         def add(triple: tuple) -> None:
             triples.append(f"{triple[0]} {triple[1]} {triple[2]} .\n")
-    else:
-        add = triples.append
 
     add((d, rdf.type, kg.Document))
     add((d, dcterms.identifier, t.value(document.id)))
