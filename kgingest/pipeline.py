@@ -111,12 +111,15 @@ class Extractor:
 
     def from_doc(self, document: Document, doc: Doc) -> Extraction:
         """Entities, relations and the graph of an already parsed Doc."""
+        ents, rels = self._find(document, doc)
+        triples = emit.document_triples(document, doc, ents, rels, self.onto, self.model, self.generated_at)
+        return Extraction(document, self.document_iri(document), self.content_key(document), triples, ents, rels)
+
+    def _find(self, document: Document, doc: Doc) -> tuple[entities.Entities, list[relations.Relation]]:
         nlp.remember_text(doc, document.text)
         for component in self.chain:
             doc = component(doc)
-        ents, rels = doc._.kg_entities, doc._.kg_relations
-        triples = emit.document_triples(document, doc, ents, rels, self.onto, self.model, self.generated_at)
-        return Extraction(document, self.document_iri(document), self.content_key(document), triples, ents, rels)
+        return doc._.kg_entities, doc._.kg_relations
 
     def extract(self, documents: Iterable[Document], batch_size: int = DEFAULT_BATCH_SIZE) -> Iterator[Extraction]:
         """Parse in batches with nlp.pipe and yield each document's extraction as it is done.
@@ -169,19 +172,21 @@ class Extractor:
         return [isolate(d.name, "extraction", lambda: self.nlp(d.text)) for d in documents]
 
     def _render_one(self, document: Document, doc: Doc) -> Result:
-        done = isolate(document.name, "extraction", lambda: self._triples(document, doc))
+        done = isolate(document.name, "extraction", lambda: self._lines(document, doc))
         if not isinstance(done, tuple):
             return done
-        x, lines = done
+        ents, rels, lines = done
         notes: tuple[str, ...] = ()
         if "encoding" in document.meta:
             notes = (f"{document.name}: not UTF-8; read as {document.meta['encoding']}",)
-        return Rendered(document.name, x.iri, x.content_key, "".join(lines), len(lines),
-                        len(x.entities.items), len(x.relations), notes)
+        return Rendered(document.name, self.document_iri(document), self.content_key(document), "".join(lines),
+                        len(lines), len(ents.items), len(rels), notes)
 
-    def _triples(self, document: Document, doc: Doc) -> tuple[Extraction, list[str]]:
-        x = self.from_doc(document, doc)
-        return x, emit.ntriples(x.triples)
+    def _lines(self, document: Document, doc: Doc) -> tuple[entities.Entities, list[relations.Relation], list[str]]:
+        """What :meth:`from_doc` finds, as N-Triples lines (``emit.ntriples`` of its triples)
+        written without making rdflib terms."""
+        ents, rels = self._find(document, doc)
+        return ents, rels, emit.document_lines(document, doc, ents, rels, self.onto, self.model, self.generated_at)
 
 
 def prime_labels(pipeline: Language) -> None:

@@ -27,6 +27,7 @@ from .entities import Entities, Entity, Mention
 from .lang import check as check_language
 from .pipeline import add_helpers as add_pipeline_helpers, forget
 from .relations import DEFAULT_PROPOSERS, Relation
+from .relations.valence import blame_words
 
 
 @dataclasses.dataclass
@@ -125,6 +126,10 @@ class _OntologyComponent:
 class EntityFinder(_OntologyComponent):
     """``kgingest_entities``: the ontology's entities of a parsed Doc, into ``doc._.kg``."""
 
+    def __init__(self, paths: tuple[str, ...] = ()):
+        super().__init__(paths)
+        entities.lexicon(self.onto)     # the name lookups, built at start-up rather than in the first Doc
+
     def __call__(self, doc: Doc) -> Doc:
         return add_entities(doc, self.onto)
 
@@ -142,6 +147,8 @@ class RelationFinder(_OntologyComponent):
         super().__init__(paths)
         self.proposers = tuple(proposers)
         relations.resolve(self.proposers)       # an unknown name fails here, not on the first Doc
+        relations.triggers(self.onto)           # the ontology's indexes, built at start-up too
+        blame_words(self.onto)
         self.keep_caches = keep_caches
 
     def __call__(self, doc: Doc) -> Doc:

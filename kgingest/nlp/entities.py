@@ -686,6 +686,7 @@ def find(doc: Doc, onto: Ontology) -> Entities:
     spaCy tagged ORG) joins its person; long organisation names before their short forms.
     """
     lex = lexicon(onto)
+    _abbreviation.cache_clear()
     found = _people_among_guesses(mentions(doc, onto))
     by_key: dict[str, Entity] = {}
     person_tokens: dict[str, list[Entity]] = defaultdict(list)
@@ -927,13 +928,19 @@ def _abbreviates(short: str, long: str, onto: Ontology, long_cls: str = "", shor
     words when the rest is only class cue words ("Korvex" of "Korvex Semiconductor",
     "House" of "House of Commons"), or its last word when that is a cue word
     ("Commission" of "European Commission")?"""
+    # asked of every pair of names in a document, the same pairs again and again: kept for
+    # the document (find() empties it, so that a run of similar documents gains nothing)
+    return _abbreviation(short, long, _cue_words(onto), long_cls, short_cls)
+
+
+@lru_cache(maxsize=1 << 12)
+def _abbreviation(short: str, long: str, cues: frozenset[str], long_cls: str, short_cls: str) -> bool:
     # a registered name's bracketed place and punctuation are no words of it: "X (HK) Limited", "Co., Ltd."
     words, long_words = short.split(), [w.strip(",") for w in re.sub(r"\s*\([^)]*\)", "", long).split()]
     if len(long_words) <= len(words):
         return False
     if short.isupper() and len(short) >= 2 and _acronym(long) == short.replace(".", ""):
         return True
-    cues = _cue_words(onto)
     if long_words[:len(words)] == words and all(w.lower() in cues for w in long_words[len(words):]):
         return True
     if long_cls == "Company" and short_cls not in {"Place", "Country"} and len(words) == 1 \

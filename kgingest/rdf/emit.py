@@ -12,19 +12,21 @@ from bisect import bisect_right
 from datetime import datetime, timezone
 from decimal import Decimal
 from functools import lru_cache
+from typing import Any, Callable
 from urllib.parse import quote
 
 from rdflib import RDF, RDFS, SKOS, XSD, Graph, Literal, Namespace, URIRef
 from rdflib.term import Node
 from rdflib.namespace import DCTERMS, PROV
-from spacy.tokens import Doc, Span
+from spacy.attrs import IDX, LENGTH
+from spacy.tokens import Doc
 
 from .. import __version__, vocab
 from ..nlp.entities import Entities, normalize
 from ..nlp import sentences, text as doc_text
 from ..ontology import KG, Ontology
 from ..nlp.relations import Relation
-from .ntriples import sorted_lines
+from .ntriples import literal, sorted_lines
 from ..sources import Document
 
 BASE = vocab.BASE
@@ -48,7 +50,12 @@ def slug(name: str) -> str:
 
 def entity_iri(cls: str, name: str) -> URIRef:
     """The same IRI for the same thing in every run and every document."""
-    return KGID[f"{cls.lower()}/{slug(name)}"]
+    return URIRef(entity_iri_text(cls, name))
+
+
+def entity_iri_text(cls: str, name: str) -> str:
+    """:func:`entity_iri` as a plain string."""
+    return f"{vocab.KGID}{cls.lower()}/{slug(name)}"
 
 
 def document_iri(doc_id: str) -> URIRef:
@@ -70,10 +77,6 @@ def content_key(text: str, model: str, onto: Ontology) -> str:
 def _offset(n: int) -> Literal:
     """An offset's literal: offsets repeat in every document and Literal(int) costs 2 µs."""
     return Literal(n)
-
-
-def _char(doc_iri: URIRef, start: int, end: int) -> URIRef:
-    return URIRef(f"{doc_iri}#char={start},{end}")
 
 
 def _bind(g: Graph) -> None:
@@ -118,8 +121,80 @@ class Terms:
         return term
 
 
-_RDF, _RDFS, _SKOS, _XSD, _DCTERMS, _PROV, _NIF, _ITSRDF, _KG = (
-    Terms(ns) for ns in (RDF, RDFS, SKOS, XSD, DCTERMS, PROV, NIF, ITSRDF, KG))
+class _LineTerms(Terms):
+    """A namespace whose terms are N-Triples text (``<iri>``), made once."""
+
+    def __getattr__(self, name: str) -> str:        # type: ignore[override]
+        term = f"<{getattr(self._namespace, name)}>"
+        setattr(self, name, term)
+        return term
+
+
+_NAMESPACES = (RDF, RDFS, SKOS, XSD, DCTERMS, PROV, NIF, ITSRDF, KG)
+_RDF, _RDFS, _SKOS, _XSD, _DCTERMS, _PROV, _NIF, _ITSRDF, _KG = (Terms(ns) for ns in _NAMESPACES)
+
+
+class _RdfMaker:
+    """The terms of :func:`document_triples`: rdflib's."""
+
+    RDF, RDFS, SKOS, XSD, DCTERMS, PROV, NIF, ITSRDF, KG = _RDF, _RDFS, _SKOS, _XSD, _DCTERMS, _PROV, _NIF, _ITSRDF, _KG
+    iri = URIRef                    # an IRI string -> its term
+    node = staticmethod(lambda term: term)    # a URIRef of the ontology -> its term
+    text = Literal                  # a string -> its plain literal
+    value = Literal                 # any value -> its literal, by rdflib's rules
+    offset = staticmethod(_offset)  # an int -> its xsd:integer literal
+
+    @staticmethod
+    def date_time(lexical: str) -> Literal:
+        return Literal(lexical, datatype=_XSD.dateTime)
+
+    @staticmethod
+    def decimal(confidence: float) -> Literal:
+        return Literal(Decimal(f"{confidence:.2f}"), datatype=_XSD.decimal)
+
+
+_ESCAPES = str.maketrans({"\\": "\\\\", '"': '\\"', "\n": "\\n", "\r": "\\r"})   # as ntriples.literal
+
+
+@lru_cache(maxsize=1 << 16)
+def _offset_line(n: int) -> str:
+    return literal(_offset(n))
+
+
+@lru_cache(maxsize=64)
+def _decimal_line(confidence: float) -> str:
+    return literal(_RdfMaker.decimal(confidence))
+
+
+class _LineMaker:
+    """The terms of :func:`document_lines`: their N-Triples text, written as
+    :func:`kgingest.rdf.ntriples.triple_line` writes rdflib's terms, without making them
+    (a Literal costs some microseconds, and a document has hundreds)."""
+
+    RDF, RDFS, SKOS, XSD, DCTERMS, PROV, NIF, ITSRDF, KG = (_LineTerms(ns) for ns in _NAMESPACES)
+
+    @staticmethod
+    def iri(value: str) -> str:
+        return f"<{value}>"
+
+    node = iri
+
+    @staticmethod
+    def text(value: str) -> str:
+        # a plain string literal: its lexical form escaped, no datatype (ntriples.literal)
+        return '"' + str.translate(value, _ESCAPES) + '"'
+
+    @staticmethod
+    def value(value: object) -> str:
+        return literal(Literal(value))
+
+    offset = staticmethod(_offset_line)
+
+    @staticmethod
+    def date_time(lexical: str) -> str:
+        return literal(_RdfMaker.date_time(lexical))
+
+    decimal = staticmethod(_decimal_line)
 
 
 def document_triples(
@@ -132,86 +207,126 @@ def document_triples(
     generated_at: datetime | None = None,
 ) -> list[Triple]:
     """Every triple of a document's graph, as a list (see the README's RDF model)."""
-    d = document_iri(document.id)
-    triples: list[Triple] = []
-    add = triples.append
+    return _document(_RdfMaker, document, doc, entities, relations, onto, model, generated_at)
 
-    add((d, _RDF.type, _KG.Document))
-    add((d, _DCTERMS.identifier, Literal(document.id)))
-    add((d, _DCTERMS.source, Literal(document.source)))
-    add((d, _KG.sha256, Literal(text_sha256(document.text))))
-    add((d, _KG.contentKey, Literal(content_key(document.text, model, onto))))
-    for prop, value in ((_DCTERMS.title, document.title), (_DCTERMS.creator, document.author),
-                        (_DCTERMS.issued, document.published)):
+
+def document_lines(
+    document: Document,
+    doc: Doc,
+    entities: Entities,
+    relations: list[Relation],
+    onto: Ontology,
+    model: str,
+    generated_at: datetime | None = None,
+) -> list[str]:
+    """``ntriples(document_triples(...))`` without making the rdflib terms: the sorted,
+    de-duplicated N-Triples lines of the document's graph (``kgingest extract``'s path)."""
+    return sorted(set(_document(_LineMaker, document, doc, entities, relations, onto, model, generated_at)))
+
+
+def _document(
+    t: Any,
+    document: Document,
+    doc: Doc,
+    entities: Entities,
+    relations: list[Relation],
+    onto: Ontology,
+    model: str,
+    generated_at: datetime | None,
+) -> list:
+    """The one description of a document's graph, in the terms ``t`` makes: rdflib triples
+    (:class:`_RdfMaker`) or N-Triples lines (:class:`_LineMaker`)."""
+    rdf, dcterms, prov, nif, kg = t.RDF, t.DCTERMS, t.PROV, t.NIF, t.KG
+    d_iri = str(document_iri(document.id))
+    d = t.iri(d_iri)
+    triples: list = []
+    add: Callable[[tuple], None] = triples.append
+    if t is _LineMaker:
+        def add(triple: tuple) -> None:
+            triples.append(f"{triple[0]} {triple[1]} {triple[2]} .\n")
+
+    add((d, rdf.type, kg.Document))
+    add((d, dcterms.identifier, t.value(document.id)))
+    add((d, dcterms.source, t.value(document.source)))
+    add((d, kg.sha256, t.value(text_sha256(document.text))))
+    add((d, kg.contentKey, t.value(content_key(document.text, model, onto))))
+    for prop, value in ((dcterms.title, document.title), (dcterms.creator, document.author),
+                        (dcterms.issued, document.published)):
         if value:
-            add((d, prop, Literal(value)))
-    run = URIRef(f"{d}#extraction")
-    add((d, _PROV.wasGeneratedBy, run))
-    add((run, _RDF.type, _PROV.Activity))
-    add((run, _PROV.used, Literal(model)))
-    add((run, _KG.extractorVersion, Literal(__version__)))
-    add((run, _KG.ontologyVersion, Literal(onto.digest)))
+            add((d, prop, t.value(value)))
+    run = t.iri(f"{d_iri}#extraction")
+    add((d, prov.wasGeneratedBy, run))
+    add((run, rdf.type, prov.Activity))
+    add((run, prov.used, t.value(model)))
+    add((run, kg.extractorVersion, t.value(__version__)))
+    add((run, kg.ontologyVersion, t.value(onto.digest)))
     when = (generated_at or datetime.now(timezone.utc)).replace(microsecond=0)
-    add((run, _PROV.endedAtTime, Literal(when.isoformat(), datatype=_XSD.dateTime)))
+    add((run, prov.endedAtTime, t.date_time(when.isoformat())))
 
     text = doc_text(doc)
-    context = _char(d, 0, len(text))
-    add((context, _RDF.type, _NIF.Context))
-    add((context, _NIF.beginIndex, _offset(0)))
-    add((context, _NIF.endIndex, _offset(len(text))))
-    add((context, _NIF.sourceUrl, d))
+    context = t.iri(f"{d_iri}#char=0,{len(text)}")
+    add((context, rdf.type, nif.Context))
+    add((context, nif.beginIndex, t.offset(0)))
+    add((context, nif.endIndex, t.offset(len(text))))
+    add((context, nif.sourceUrl, d))
 
-    sentence_nodes: dict[tuple[int, int], URIRef] = {}
+    sentence_nodes: dict[tuple[int, int], Any] = {}
 
-    def sentence(start: int, end: int) -> URIRef:
-        node = _char(d, start, end)
-        if (start, end) not in sentence_nodes:
-            sentence_nodes[start, end] = node
-            add((node, _RDF.type, _NIF.Sentence))
-            add((node, _NIF.beginIndex, _offset(start)))
-            add((node, _NIF.endIndex, _offset(end)))
-            add((node, _NIF.anchorOf, Literal(text[start:end])))
-            add((node, _NIF.referenceContext, context))
+    def sentence(start: int, end: int) -> Any:
+        node = sentence_nodes.get((start, end))
+        if node is None:
+            node = sentence_nodes[start, end] = t.iri(f"{d_iri}#char={start},{end}")
+            add((node, rdf.type, nif.Sentence))
+            add((node, nif.beginIndex, t.offset(start)))
+            add((node, nif.endIndex, t.offset(end)))
+            add((node, nif.anchorOf, t.text(text[start:end])))
+            add((node, nif.referenceContext, context))
         return node
 
     sents = sentences(doc)
     starts = [s.start for s in sents]      # bisect on these: Token.sent walks the whole Doc
+    bounds = [(s.start_char, s.end_char) for s in sents]
+    # character offsets of the tokens, read once (a Token per mention end costs a lookup)
+    idx = doc.to_array(IDX).tolist() if len(doc) else []
+    length = doc.to_array(LENGTH).tolist() if len(doc) else []
 
-    def sent_of(i: int) -> Span:
-        return sents[bisect_right(starts, i) - 1]
-
-    iris: dict[int, URIRef] = {}
+    iris: dict[int, Any] = {}
+    raw: dict[int, str] = {}
+    phrase, begin_index, end_index, anchor_of, reference = (
+        nif.Phrase, nif.beginIndex, nif.endIndex, nif.anchorOf, nif.referenceContext)
+    in_sentence, ident = nif.sentence, t.ITSRDF.taIdentRef
     for ent in entities.items:
-        e = iris[id(ent)] = entity_iri(ent.cls, ent.canonical or ent.label)
-        add((e, _RDF.type, onto.class_iri(ent.cls)))
-        add((e, _RDFS.label, Literal(ent.label)))
+        e_iri = raw[id(ent)] = entity_iri_text(ent.cls, ent.canonical or ent.label)
+        e = iris[id(ent)] = t.iri(e_iri)
+        add((e, rdf.type, t.node(onto.class_iri(ent.cls))))
+        add((e, t.RDFS.label, t.text(ent.label)))
         for alias in sorted(ent.aliases):
-            add((e, _SKOS.altLabel, Literal(alias)))
+            add((e, t.SKOS.altLabel, t.text(alias)))
         for m in ent.mentions:
-            last_token = doc[m.end - 1]
-            begin, end = doc[m.start].idx, last_token.idx + len(last_token)
-            node = _char(d, begin, end)
-            add((node, _RDF.type, _NIF.Phrase))
-            add((node, _NIF.beginIndex, _offset(begin)))
-            add((node, _NIF.endIndex, _offset(end)))
-            add((node, _NIF.anchorOf, Literal(text[begin:end])))
-            add((node, _NIF.referenceContext, context))
+            begin, end = idx[m.start], idx[m.end - 1] + length[m.end - 1]
+            node = t.iri(f"{d_iri}#char={begin},{end}")
+            add((node, rdf.type, phrase))
+            add((node, begin_index, t.offset(begin)))
+            add((node, end_index, t.offset(end)))
+            add((node, anchor_of, t.text(text[begin:end])))
+            add((node, reference, context))
             # the sentence(s) the mention lies in: the parser may split inside a name
-            first, last = sent_of(m.start), sent_of(m.end - 1)
-            add((node, _NIF.sentence, sentence(first.start_char, last.end_char)))
-            add((node, _ITSRDF.taIdentRef, e))
+            first, last = bisect_right(starts, m.start) - 1, bisect_right(starts, m.end - 1) - 1
+            add((node, in_sentence, sentence(bounds[first][0], bounds[last][1])))
+            add((node, ident, e))
 
     for r in relations:
-        s, o, p = iris[id(r.subject)], iris[id(r.object)], onto.properties[r.prop].iri
+        s, o, p_iri = iris[id(r.subject)], iris[id(r.object)], onto.properties[r.prop].iri
+        p = t.node(p_iri)
         add((s, p, o))
-        key = f"{s}|{p}|{o}|{r.start}|{r.rule}".encode("utf-8")
-        st = URIRef(f"{d}#stmt-{hashlib.sha256(key).hexdigest()[:16]}")
-        add((st, _RDF.type, _KG.Statement))
-        add((st, _RDF.subject, s))
-        add((st, _RDF.predicate, p))
-        add((st, _RDF.object, o))
-        add((st, _KG.confidence, Literal(Decimal(f"{r.confidence:.2f}"), datatype=_XSD.decimal)))
-        add((st, _KG.rule, Literal(r.rule)))
-        add((st, _PROV.wasDerivedFrom, sentence(r.start, r.end)))
-        add((st, _PROV.wasGeneratedBy, run))
+        key = f"{raw[id(r.subject)]}|{p_iri}|{raw[id(r.object)]}|{r.start}|{r.rule}".encode("utf-8")
+        st = t.iri(f"{d_iri}#stmt-{hashlib.sha256(key).hexdigest()[:16]}")
+        add((st, rdf.type, kg.Statement))
+        add((st, rdf.subject, s))
+        add((st, rdf.predicate, p))
+        add((st, rdf.object, o))
+        add((st, kg.confidence, t.decimal(r.confidence)))
+        add((st, kg.rule, t.text(r.rule)))
+        add((st, prov.wasDerivedFrom, sentence(r.start, r.end)))
+        add((st, prov.wasGeneratedBy, run))
     return triples

@@ -2,9 +2,10 @@
 trigger words of the ontology, and the resolution of pronouns and descriptions."""
 from __future__ import annotations
 
+from bisect import bisect_left
 from collections import defaultdict
 from dataclasses import dataclass, field, replace
-from typing import TYPE_CHECKING, Collection, Iterator
+from typing import TYPE_CHECKING, Callable, Collection, Hashable, Iterator, TypeVar
 
 from spacy.tokens import Doc, Span, Token
 
@@ -16,6 +17,8 @@ from .candidate import Candidate
 
 if TYPE_CHECKING:
     from .roles import RoleHit
+
+T = TypeVar("T")
 
 
 
@@ -54,6 +57,22 @@ class Triggers:
 
 triggers = per_ontology(Triggers.build)
 
+_INDEX = "index"    # Context.cache: (lower-cased word -> token positions, lemma -> token positions)
+_SMALL = 8          # a query set this small is keyed by its content
+
+
+def _query_key(words: Collection[str]) -> frozenset[str] | int:
+    if len(words) <= _SMALL and isinstance(words, (set, frozenset, tuple, list)):
+        return frozenset(words)
+    return id(words)
+
+
+def _positions(strings: list[str]) -> dict[str, list[int]]:
+    out: dict[str, list[int]] = defaultdict(list)
+    for i, w in enumerate(strings):
+        out[w].append(i)
+    return dict(out)
+
 
 # ---------------------------------------------------------------- context: entities and references
 
@@ -82,6 +101,8 @@ class Context:
     roles: tuple["RoleHit", ...] = ()
     bound: int = 0
     moved: dict[int, "Context"] = field(default_factory=dict, compare=False, repr=False)  # at()'s, made once
+    # what is worked out once a Doc (scan()'s index and answers, once()'s values): at()'s contexts share it
+    cache: dict = field(default_factory=dict, compare=False, repr=False)
 
     def at(self, bound: int) -> "Context":
         """This context with titles visible up to (not including) token ``bound``."""
@@ -91,6 +112,13 @@ class Context:
         if found is None:
             found = self.moved[bound] = replace(self, bound=bound, moved={})
         return found
+
+    def once(self, key: Hashable, make: Callable[[], T]) -> T:
+        """``make()``, called once a Doc: a value a rule needs in every sentence (the key
+        names it; use a tuple that starts with the rule's module name)."""
+        if key not in self.cache:
+            self.cache[key] = make()
+        return self.cache[key]
 
     def candidate(self, subject: Entity, prop: str | None, object: Entity, anchor: Token, rule: str,
                   confidence: float, props: tuple[str, ...] = (), phrase: bool = False) -> Candidate:
@@ -104,11 +132,55 @@ class Context:
         """The tokens of a sentence (or any span) that a rule looks at: lower-cased text in `words`, lemma
         in `lemmas` or (with `entities`) inside an entity mention, and POS in `pos`.
         Picked from the Doc's token strings, so the other tokens cost almost nothing."""
-        lower, lemma, tags = self.strings
-        at = self.ents.at_token
-        for i in range(span.start, span.end):
-            if (lower[i] in words or lemma[i] in lemmas or entities and i in at) and (pos is None or tags[i] in pos):
-                yield self.doc[i]
+        doc = self.doc
+        hits = self._hits(words, lemmas, pos, entities)
+        if hits is None:
+            lower, lemma, tags = self.strings
+            at = self.ents.at_token
+            for i in range(span.start, span.end):
+                if (lower[i] in words or lemma[i] in lemmas or entities and i in at) and (pos is None or tags[i] in pos):
+                    yield doc[i]
+            return
+        lo = bisect_left(hits, span.start)
+        for i in hits[lo:bisect_left(hits, span.end, lo)]:
+            yield doc[i]
+
+    def _hits(self, words: Collection[str], lemmas: Collection[str], pos: Collection[str] | None,
+              entities: bool) -> list[int] | None:
+        """The Doc's tokens that a :meth:`scan` query picks, found once a Doc from an index of
+        its words; the rules ask the same question of every sentence. A small word set counts
+        by its content; a large one by identity, from its second use on (a set made afresh
+        for each sentence is scanned in the sentence, as before): the entry keeps the set
+        alive, so its id stays its own."""
+        key = (_query_key(words), _query_key(lemmas), None if pos is None else frozenset(pos), bool(entities))
+        entry = self.cache.get(key)
+        if entry is None and (type(key[0]) is int or type(key[1]) is int):
+            self.cache[key] = (None, words, lemmas)
+            return None
+        if entry is None or entry[0] is None:
+            entry = self.cache[key] = (self._find(words, lemmas, pos, entities), words, lemmas)
+        return entry[0]
+
+    def _find(self, words: Collection[str], lemmas: Collection[str], pos: Collection[str] | None,
+              entities: bool) -> list[int]:
+        index = self.cache.get(_INDEX)
+        if index is None:
+            index = self.cache[_INDEX] = (_positions(self.strings.lower), _positions(self.strings.lemma))
+        found: set[int] = set()
+        for wanted, at in zip((words, lemmas), index):
+            if not wanted:
+                continue
+            if len(wanted) < len(at):
+                for w in wanted:
+                    found.update(at.get(w, ()))
+            else:
+                for w, where in at.items():
+                    if w in wanted:
+                        found.update(where)
+        if entities:
+            found.update(self.ents.at_token)
+        tags = self.strings.pos
+        return sorted(i for i in found if pos is None or tags[i] in pos)
 
     def words(self, kind: str) -> frozenset[str]:
         return self.onto.words(kind)

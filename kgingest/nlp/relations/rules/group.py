@@ -59,7 +59,8 @@ def title_rules(ctx: Context, sent: Span, member: str, chambers: dict[str, Entit
     "Sen." -> the Senate, when the text names that chamber once: ``kg:chamberTitle``) and
     the party words before it ("GOP Sen. X", "the German CDU MEP", "RJD leader X")."""
     roles = ctx.trig.roles
-    for tok in ctx.scan(sent, set(chambers) | set(roles) | {w.lower() for w in roles}):
+    words = ctx.once((__name__, "titles"), lambda: set(chambers) | set(roles) | {w.lower() for w in roles})
+    for tok in ctx.scan(sent, words):
         if tok.lower_ not in roles and tok.lower_ not in chambers or former(tok, ctx):
             continue
         person = _titled(tok, ctx)
