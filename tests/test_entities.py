@@ -195,3 +195,10 @@ def test_institution_named_after_its_country_keeps_the_country(extract_one):
 def test_title_after_an_agency_name_is_no_part_of_it(extract_one):
     found = entities(extract_one, "The Emergency Logistics Agency Administrator Dana Whitlock spoke on Monday.")
     assert found == {"Emergency Logistics Agency": ("GovernmentAgency", set()), "Dana Whitlock": ("Person", set())}
+
+
+def test_a_company_first_word_shared_with_its_founder_names_the_company(extract_one):
+    found = entities(extract_one, "Brevik Marine Ltd. said on Monday it had hired a new finance chief. Brevik, founded "
+                                  "in 1921 by Ole Brevik, builds ferries. Brevik has also hired Ann Solberg as an adviser.")
+    assert found["Brevik Marine Ltd."] == ("Company", {"Brevik"})
+    assert found["Ole Brevik"] == ("Person", set())

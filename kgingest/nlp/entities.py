@@ -781,9 +781,14 @@ def find(doc: Doc, onto: Ontology) -> Entities:
 
     # 2. everything else; single words that name exactly one person join that person
     rest = []
+    # "Morikane" after "Morikane Motor Co.": the first word of a company named before the person
+    # who shares it ("founded by Genzo Morikane") goes by the company
+    firms = {normalize(m.text.split()[0]): m.start for m, cls, _ in found if cls == "Company" and len(m.text.split()) > 1}
     for m, cls, canon in pending:
         n = normalize(m.text)
         people_named = person_tokens.get(n, [])
+        if len(people_named) == 1 and n in firms and firms[n] < min(x.start for x in people_named[0].mentions):
+            people_named = []
         if canon == GUESS:
             canon = None
         if len(people_named) == 1 and canon is None and cls in {"Person", "Company", "Organization", "Place"}:
