@@ -98,6 +98,8 @@ CASES = {
          {("Delta Arc", "listedOn", "SDN List")}),
     ],
     "worksFor": [
+        ("Corran Bank has lost two senior traders to Fenwick Capital this month. Ruth Amadi, the bank's head of retail "
+         "lending, told staff the desk was fully staffed.", {("Ruth Amadi", "worksFor", "Corran Bank")}),
         ("Brightwave Analytics has hired Omar Finch as chief technology officer.",
          {("Omar Finch", "worksFor", "Brightwave Analytics")}),
         ("Lena Torres joins Calder Freight as general counsel.", {("Lena Torres", "worksFor", "Calder Freight")}),
