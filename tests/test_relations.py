@@ -169,6 +169,8 @@ CASES = {
         ("Ada Voss said she would join the Green Party if asked: Karl Ebert agreed.", set()),
     ],
     "basedIn": [
+        ("The Supreme Court of Malawi upheld the ruling. Malawi's finance minister welcomed it.",
+         {("Supreme Court of Malawi", "basedIn", "Malawi")}),
         ("Shenzhen-based Orbix Micro makes sensors.", {("Orbix Micro", "basedIn", "Shenzhen")}),
         ("Calder Freight, which is headquartered in Rotterdam, cut jobs.", {("Calder Freight", "basedIn", "Rotterdam")}),
         ("The German carmaker Voltwerk cut jobs.", {("Voltwerk", "basedIn", "Germany")}),

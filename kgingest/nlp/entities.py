@@ -422,7 +422,8 @@ def _widen(seg: Span, onto: Ontology) -> Span:
         # "Central Bank" + "of Kenya": an institution named after its country or city
         if end + 1 < len(doc) and doc[end].lower_ == "of" and doc[end].head.i in range(start, end) \
                 and doc[end + 1].ent_iob_ == "B" and doc[end + 1].ent_type_ == "GPE" \
-                and _name_cue(doc[start:end], onto) is not None:
+                and _name_cue(doc[start:end], onto) is not None and (doc[end - 1].text in lex.name_cues or any(
+                    doc[start:end].text.endswith(cue) for cue, _ in lex.name_cues_multi)):
             end = next((k for k in range(end + 2, len(doc)) if doc[k].ent_iob_ != "I"), len(doc))
     return seg if (start, end) == (seg.start, seg.end) else Span(doc, start, end, label=seg.label_)
 
