@@ -98,6 +98,12 @@ CASES = {
          {("Delta Arc", "listedOn", "SDN List")}),
     ],
     "worksFor": [
+        ("Omar Haddad, Brandt Bank's head of currency trading until March, is now at Kestrel Capital.",
+         {("Omar Haddad", "worksFor", "Kestrel Capital")}),
+        ("Mia Sol is at the summit in Vienna with Kestrel Capital executives.", set()),
+        ("The second hire is Lucia Maren Dahl, a veteran credit trader who covered Nordic markets for Brandt Bank. "
+         "She has joined Kestrel Capital, people familiar with the move said.",
+         {("Lucia Maren Dahl", "worksFor", "Kestrel Capital")}),
         ("Corran Bank has lost two senior traders to Fenwick Capital this month. Ruth Amadi, the bank's head of retail "
          "lending, told staff the desk was fully staffed.", {("Ruth Amadi", "worksFor", "Corran Bank")}),
         ("Brightwave Analytics has hired Omar Finch as chief technology officer.",

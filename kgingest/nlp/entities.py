@@ -497,6 +497,7 @@ def _untagged_names(doc: Doc, onto: Ontology, lex: Lexicon, taken: set[int]) -> 
                 (i > 0 and doc[i - 1].text.lower() in titles and doc[i - 1].text[:1].isupper()
                  and doc[i - 1].pos_ in {"NOUN", "PROPN"})
                 or (after is not None and after.text == "," and j + 1 < len(doc) and doc[j + 1].lower_ == "who")
+                or (after is not None and after.text == "," and _titled(span, onto))    # "X, a rates trader"
                 or (span.root.dep_ == "nsubj" and strings.lemma[span.root.head.i] in speech)
                 or (i > 0 and strings.lemma[i - 1] in speech and doc[i - 1].pos_ == "VERB")
                 or ("-" in words[-1] and all(p.istitle() for p in words[-1].split("-")))):
