@@ -202,3 +202,10 @@ def test_a_company_first_word_shared_with_its_founder_names_the_company(extract_
                                   "in 1921 by Ole Brevik, builds ferries. Brevik has also hired Ann Solberg as an adviser.")
     assert found["Brevik Marine Ltd."] == ("Company", {"Brevik"})
     assert found["Ole Brevik"] == ("Person", set())
+
+
+def test_the_noun_after_a_name_types_it(extract_one):
+    found = entities(extract_one, "Senator Lina Moreno, who leads the centrist Nuevo Rumbo party's bench, criticised "
+                                  "the plan. Police said the Baz Rouj gang controls the port road.")
+    assert found["Nuevo Rumbo"][0] == "PoliticalParty"
+    assert found["Baz Rouj"][0] == "Organization"

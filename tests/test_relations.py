@@ -98,6 +98,7 @@ CASES = {
          {("Delta Arc", "listedOn", "SDN List")}),
     ],
     "worksFor": [
+        ("Ruth Amos, of Halvard Shipping, said rates would rise.", {("Ruth Amos", "worksFor", "Halvard Shipping")}),
         ("Omar Haddad, Brandt Bank's head of currency trading until March, is now at Kestrel Capital.",
          {("Omar Haddad", "worksFor", "Kestrel Capital")}),
         ("Mia Sol is at the summit in Vienna with Kestrel Capital executives.", set()),
@@ -156,6 +157,8 @@ CASES = {
          {("Orla Finn", "headOf", "Kestrel Partners"), ("Kestrel Partners", "basedIn", "Boston")}),
     ],
     "memberOf": [
+        ("Turnout was high when Dario Vela, of the leftist Frente Amplio Sur coalition, took office.",
+         {("Dario Vela", "memberOf", "Frente Amplio Sur")}),
         (f"Sen. {A} (R-Ohio) spoke on the Senate floor.", {(A, "memberOf", "Republicans"), (A, "memberOf", "Senate")}),
         ("Labour MP Tom Hale asked a question.", {("Tom Hale", "memberOf", "Labour")}),
         (f"{A}, a Florida Democrat, voted no.", {(A, "memberOf", "Democrats")}),

@@ -273,6 +273,10 @@ def _descriptor_cue(span: Span, onto: Ontology) -> str | None:
     if root.dep_ == "appos" and root.head.pos_ == "NOUN":
         nouns.append(root.head)
     nouns += [c for c in root.children if c.dep_ == "appos" and c.pos_ == "NOUN"]
+    after = doc[span.end] if span.end < len(doc) else None
+    if after is not None and after.pos_ == "NOUN" and after.is_lower and root.head.i == after.i \
+            and root.dep_ in {"compound", "nmod", "amod"} and root.ent_type_ not in {"GPE", "LOC"}:
+        nouns.append(after)     # "the Centro Democrático party", "the Lakou Wouj gang"
     for tok in nouns:
         for cls in ("MediaOrganization", "Company", "GovernmentAgency", "PoliticalParty", "Organization", "Place"):
             c = onto.classes.get(cls)
