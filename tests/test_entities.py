@@ -179,3 +179,33 @@ def test_districts_and_states_are_places(extract_one):
     found = entities(extract_one, "Ama Owusu, the MP for Croydon North, visited Lagos State and the Northern Territory.")
     assert found["Croydon North"][0] == "Place"
     assert found["Lagos State"][0] == "Place"
+
+
+def test_name_words_the_ner_left_out_of_its_own_phrase_are_part_of_the_name(extract_one):
+    found = entities(extract_one, "A review team led by Ana Beatriz Koller will report to parliament next week, "
+                                  "an official said.")
+    assert found == {"Ana Beatriz Koller": ("Person", set())}
+
+
+def test_institution_named_after_its_country_keeps_the_country(extract_one):
+    found = entities(extract_one, "Officials at the Reserve Bank of Malawi said the kwacha would float.")
+    assert found == {"Reserve Bank of Malawi": ("GovernmentAgency", set())}
+
+
+def test_title_after_an_agency_name_is_no_part_of_it(extract_one):
+    found = entities(extract_one, "The Emergency Logistics Agency Administrator Dana Whitlock spoke on Monday.")
+    assert found == {"Emergency Logistics Agency": ("GovernmentAgency", set()), "Dana Whitlock": ("Person", set())}
+
+
+def test_a_company_first_word_shared_with_its_founder_names_the_company(extract_one):
+    found = entities(extract_one, "Brevik Marine Ltd. said on Monday it had hired a new finance chief. Brevik, founded "
+                                  "in 1921 by Ole Brevik, builds ferries. Brevik has also hired Ann Solberg as an adviser.")
+    assert found["Brevik Marine Ltd."] == ("Company", {"Brevik"})
+    assert found["Ole Brevik"] == ("Person", set())
+
+
+def test_the_noun_after_a_name_types_it(extract_one):
+    found = entities(extract_one, "Senator Lina Moreno, who leads the centrist Nuevo Rumbo party's bench, criticised "
+                                  "the plan. Police said the Baz Rouj gang controls the port road.")
+    assert found["Nuevo Rumbo"][0] == "PoliticalParty"
+    assert found["Baz Rouj"][0] == "Organization"

@@ -98,6 +98,15 @@ CASES = {
          {("Delta Arc", "listedOn", "SDN List")}),
     ],
     "worksFor": [
+        ("Ruth Amos, of Halvard Shipping, said rates would rise.", {("Ruth Amos", "worksFor", "Halvard Shipping")}),
+        ("Omar Haddad, Brandt Bank's head of currency trading until March, is now at Kestrel Capital.",
+         {("Omar Haddad", "worksFor", "Kestrel Capital")}),
+        ("Mia Sol is at the summit in Vienna with Kestrel Capital executives.", set()),
+        ("The second hire is Lucia Maren Dahl, a veteran credit trader who covered Nordic markets for Brandt Bank. "
+         "She has joined Kestrel Capital, people familiar with the move said.",
+         {("Lucia Maren Dahl", "worksFor", "Kestrel Capital")}),
+        ("Corran Bank has lost two senior traders to Fenwick Capital this month. Ruth Amadi, the bank's head of retail "
+         "lending, told staff the desk was fully staffed.", {("Ruth Amadi", "worksFor", "Corran Bank")}),
         ("Brightwave Analytics has hired Omar Finch as chief technology officer.",
          {("Omar Finch", "worksFor", "Brightwave Analytics")}),
         ("Lena Torres joins Calder Freight as general counsel.", {("Lena Torres", "worksFor", "Calder Freight")}),
@@ -148,6 +157,8 @@ CASES = {
          {("Orla Finn", "headOf", "Kestrel Partners"), ("Kestrel Partners", "basedIn", "Boston")}),
     ],
     "memberOf": [
+        ("Turnout was high when Dario Vela, of the leftist Frente Amplio Sur coalition, took office.",
+         {("Dario Vela", "memberOf", "Frente Amplio Sur")}),
         (f"Sen. {A} (R-Ohio) spoke on the Senate floor.", {(A, "memberOf", "Republicans"), (A, "memberOf", "Senate")}),
         ("Labour MP Tom Hale asked a question.", {("Tom Hale", "memberOf", "Labour")}),
         (f"{A}, a Florida Democrat, voted no.", {(A, "memberOf", "Democrats")}),
@@ -167,6 +178,8 @@ CASES = {
         ("Ada Voss said she would join the Green Party if asked: Karl Ebert agreed.", set()),
     ],
     "basedIn": [
+        ("The Supreme Court of Malawi upheld the ruling. Malawi's finance minister welcomed it.",
+         {("Supreme Court of Malawi", "basedIn", "Malawi")}),
         ("Shenzhen-based Orbix Micro makes sensors.", {("Orbix Micro", "basedIn", "Shenzhen")}),
         ("Calder Freight, which is headquartered in Rotterdam, cut jobs.", {("Calder Freight", "basedIn", "Rotterdam")}),
         ("The German carmaker Voltwerk cut jobs.", {("Voltwerk", "basedIn", "Germany")}),

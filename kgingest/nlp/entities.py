@@ -175,6 +175,9 @@ def _clean(span: Span, onto: Ontology) -> Span | None:
     if end < len(doc) and doc[end].lower_ in roles and span.label_ in {"ORG", "PERSON", "NORP"}:
         while end > start and doc[end - 1].text in modifiers:
             end -= 1    # "APC National" + "Chairman", "Union Home" + "Minister": words of the title
+    while span.label_ == "ORG" and end - start > 2 and doc[end - 1].lower_ in roles and doc[end - 1].is_title \
+            and end < len(doc) and doc[end].pos_ == "PROPN" and _name_cue(doc[start:end - 1], onto) is not None:
+        end -= 1    # "Federal Emergency Management Agency Administrator" + a name: the title is no part of it
     if start >= end:
         return None
     legal = lexicon(onto).legal_forms
@@ -270,6 +273,10 @@ def _descriptor_cue(span: Span, onto: Ontology) -> str | None:
     if root.dep_ == "appos" and root.head.pos_ == "NOUN":
         nouns.append(root.head)
     nouns += [c for c in root.children if c.dep_ == "appos" and c.pos_ == "NOUN"]
+    after = doc[span.end] if span.end < len(doc) else None
+    if after is not None and after.pos_ == "NOUN" and after.is_lower and root.head.i == after.i \
+            and root.dep_ in {"compound", "nmod", "amod"} and root.ent_type_ not in {"GPE", "LOC"}:
+        nouns.append(after)     # "the Centro Democrático party", "the Lakou Wouj gang"
     for tok in nouns:
         for cls in ("MediaOrganization", "Company", "GovernmentAgency", "PoliticalParty", "Organization", "Place"):
             c = onto.classes.get(cls)
@@ -376,6 +383,55 @@ def _segments(ent: Span) -> Iterator[Span]:
         yield Span(ent.doc, start, ent.end, label=ent.label_)
 
 
+def _widen(seg: Span, onto: Ontology) -> Span:
+    """A person or organisation name with the proper nouns of its own noun phrase that the
+    NER left out: a first name before it ("Ana" + "Lúcia Ferraz"), a surname after it
+    ("Umar Bashir" + "Dogo"), a first word of a firm's name ("Equator" + "Sovereign
+    Advisory"). Only untagged, capitalised words the parser attaches inside the name; never
+    a title, honorific, country, demonym or known place."""
+    if seg.label_ not in {"PERSON", "ORG"}:
+        return seg
+    doc = seg.doc
+    lex = lexicon(onto)
+    stop = _role_words(onto) | onto.words("honorific")
+
+    def fits(t) -> bool:
+        return (t.pos_ == "PROPN" and not t.ent_type_ and t.is_alpha and t.text[:1].isupper()
+                and not t.is_upper and t.text not in stop and t.lower_ not in stop
+                and t.lower_ not in lex.cue_words and not lex.country_of(t.text)
+                and normalize(t.text) not in lex.places and normalize(t.text) not in lex.known)
+
+    start, end = seg.start, seg.end
+    while start > 0 and fits(doc[start - 1]) and doc[start - 1].dep_ == "compound" \
+            and start <= doc[start - 1].head.i < end and "\n" not in doc[start - 1].whitespace_:
+        start -= 1
+    if end < len(doc) and fits(doc[end]) and doc[end - 1].head.i == end and doc[end - 1].dep_ == "compound" \
+            and "\n" not in doc[end - 1].whitespace_ and not (end + 1 < len(doc) and doc[end + 1].pos_ == "PROPN"):
+        end += 1
+    if seg.label_ == "ORG":
+        # "The Association of" + "Digital Platform Operators": a name the NER stopped at its "of"
+        if doc[end - 1].lower_ in {"of", "for", "on"}:
+            k = end
+            while k < len(doc) and doc[k].pos_ == "PROPN" and doc[k].is_title and doc[k].ent_type_ in {"", "ORG"} \
+                    and "\n" not in doc[k - 1].whitespace_:
+                k += 1
+            if k == end and k < len(doc) and doc[k].ent_iob_ == "B" and doc[k].ent_type_ == "GPE":
+                k = next((j for j in range(k + 1, len(doc)) if doc[j].ent_iob_ != "I"), len(doc))
+            end = k if k > end else end     # "Reserve Bank of" + "Malawi"
+        # "the Constitutional" + "Democratic Party": one name cut in two
+        if end < len(doc) and doc[end].ent_iob_ == "B" and doc[end].ent_type_ == "ORG" and doc[end - 1].is_title \
+                and doc[end].is_title and "\n" not in doc[end - 1].whitespace_ and doc[end - 1].whitespace_ \
+                and _name_cue(doc[start:end], onto) is None:
+            end = next((k for k in range(end + 1, len(doc)) if doc[k].ent_iob_ != "I"), len(doc))
+        # "Central Bank" + "of Kenya": an institution named after its country or city
+        if end + 1 < len(doc) and doc[end].lower_ == "of" and doc[end].head.i in range(start, end) \
+                and doc[end + 1].ent_iob_ == "B" and doc[end + 1].ent_type_ == "GPE" \
+                and _name_cue(doc[start:end], onto) is not None and (doc[end - 1].text in lex.name_cues or any(
+                    doc[start:end].text.endswith(cue) for cue, _ in lex.name_cues_multi)):
+            end = next((k for k in range(end + 2, len(doc)) if doc[k].ent_iob_ != "I"), len(doc))
+    return seg if (start, end) == (seg.start, seg.end) else Span(doc, start, end, label=seg.label_)
+
+
 def _titled(span: Span, onto: Ontology) -> bool:
     """A role noun right before or in apposition to the name: 'Business Secretary X',
     'X, a senior fellow at'. Only people hold titles."""
@@ -445,6 +501,7 @@ def _untagged_names(doc: Doc, onto: Ontology, lex: Lexicon, taken: set[int]) -> 
                 (i > 0 and doc[i - 1].text.lower() in titles and doc[i - 1].text[:1].isupper()
                  and doc[i - 1].pos_ in {"NOUN", "PROPN"})
                 or (after is not None and after.text == "," and j + 1 < len(doc) and doc[j + 1].lower_ == "who")
+                or (after is not None and after.text == "," and _titled(span, onto))    # "X, a rates trader"
                 or (span.root.dep_ == "nsubj" and strings.lemma[span.root.head.i] in speech)
                 or (i > 0 and strings.lemma[i - 1] in speech and doc[i - 1].pos_ == "VERB")
                 or ("-" in words[-1] and all(p.istitle() for p in words[-1].split("-")))):
@@ -498,7 +555,7 @@ def mentions(doc: Doc, onto: Ontology) -> list[tuple[Mention, str, str | None]]:
         if ent.label_ not in NAME_LABELS and ruled is None:
             continue
         for seg in _segments(ent):
-            span = _clean(seg, onto)
+            span = _clean(_widen(seg, onto), onto)
             if span is None:
                 continue
             label = ruled or ent.label_
@@ -527,7 +584,7 @@ def mentions(doc: Doc, onto: Ontology) -> list[tuple[Mention, str, str | None]]:
                 continue    # "Julia Montenegro-Reyes": a surname, not the country ("US-China talks" stay)
             if out and out[-1][0].end > span.start and out[-1][0].start <= span.start:
                 continue    # inside the legal form of the name before: "X (Hong Kong) Co."
-            if out and out[-1][0].end == span.start and out[-1][1] == "Place" and cls == "Company" \
+            if out and out[-1][0].end == span.start and out[-1][1] in {"Place", CAPITAL} and cls == "Company" \
                     and span[-1].text.rstrip(".") in lex.legal_forms:
                 prev = out.pop()[0]     # "Beijing" + "Zhongke Xinrui Technology Co., Ltd": a registered name
                 span = doc[prev.start:span.end]
@@ -731,9 +788,14 @@ def find(doc: Doc, onto: Ontology) -> Entities:
 
     # 2. everything else; single words that name exactly one person join that person
     rest = []
+    # "Morikane" after "Morikane Motor Co.": the first word of a company named before the person
+    # who shares it ("founded by Genzo Morikane") goes by the company
+    firms = {normalize(m.text.split()[0]): m.start for m, cls, _ in found if cls == "Company" and len(m.text.split()) > 1}
     for m, cls, canon in pending:
         n = normalize(m.text)
         people_named = person_tokens.get(n, [])
+        if len(people_named) == 1 and n in firms and firms[n] < min(x.start for x in people_named[0].mentions):
+            people_named = []
         if canon == GUESS:
             canon = None
         if len(people_named) == 1 and canon is None and cls in {"Person", "Company", "Organization", "Place"}:

@@ -269,6 +269,14 @@ class Context:
         people = {e for i, e in self.titles.get(low, ()) if i < self.bound}
         if len(people) == 1:
             return next(iter(people))
+        if tok.dep_ != "appos":
+            # "the bank" after "Harcastle Bank", "the commission" after "the ... Commission": the one
+            # organisation named so far whose name has the noun
+            named = {e for _, e in self.mentions_before(tok, len(self.sents)) if self.cls_is(e, "Organization")
+                     and low in {w.lower() for w in e.label.split()} and self.cls_is(e, "Organization")}
+            if len(named) == 1 and any(low in {w.lower() for w in c.cue_words | c.cue_suffixes}
+                                       for c in self.onto.classes.values()):
+                return next(iter(named))
         for cls in self.onto.precedence:
             c = self.onto.classes.get(cls)
             if c and (low in {w.lower() for w in c.cue_words if w.islower()} or low in {w.lower() for w in c.cue_suffixes}):

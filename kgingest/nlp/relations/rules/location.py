@@ -59,6 +59,7 @@ def location_rules(ctx: Context, sent: Span) -> Iterator[Candidate]:
                         yield ctx.candidate(o, p, where, tok, "location-cue", 0.85,
                                             phrase=tok.dep_ in {"amod", "compound", "acl"})
     yield from _headings(ctx, sent)
+    yield from _named_after(ctx, sent)
     # "Manufacturers Hanover Trust Co. of New York", "the Bank of X in Y"
     for tok in ctx.scan(sent, entities=True):
         org = ctx.entity(tok)
@@ -227,6 +228,29 @@ def _headings(ctx: Context, sent: Span) -> Iterator[Candidate]:
             for place in places:
                 for prop in place_props:
                     yield ctx.candidate(org, prop, place, tok, "location-heading", 0.8, phrase=True)
+
+
+def _named_after(ctx: Context, sent: Span) -> Iterator[Candidate]:
+    """'the Central Bank of Kenya', 'the Diet of Japan': an organisation whose name ends in
+    'of' and a place the document names on its own is in that place (the 'X of Y' of a
+    place that the NER did not cut out of the name)."""
+    doc = ctx.doc
+    place_props = [p.name for p in ctx.onto.properties.values() if p.location_cues]
+    places = {name.lower(): e for e in ctx.ents.items if ctx.cls_is(e, "Place")
+              for name in (e.label, *e.aliases)}
+    if not places or not place_props:
+        return
+    for tok in ctx.scan(sent, {"of"}):
+        org = ctx.entity(tok)
+        if org is None or not ctx.cls_is(org, "Organization") or ctx.cls_is(org, "PoliticalParty"):
+            continue
+        end = tok.i + 1
+        while end < len(doc) and ctx.entity(doc[end]) is org:
+            end += 1
+        place = places.get(doc[tok.i + 1:end].text.lower())
+        if place is not None and place is not org:
+            for prop in place_props:
+                yield ctx.candidate(org, prop, place, tok, "location-of", 0.6, phrase=True)
 
 
 def _entity_after_descriptors(tok: Token, ctx: Context) -> Entity | None:

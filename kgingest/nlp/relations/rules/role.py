@@ -29,6 +29,9 @@ def _role_objects(role: Token, first: int, holder: Entity, ctx: Context) -> list
             if e is not None and e is not holder:
                 out.append((e, "poss", False))
         if c.dep_ == "prep" and c.lower_ in {"of", "at", "to", "for", "with", "in", "from"}:
+            if c.i >= 2 and c.doc[c.i - 1].text == "," and (other := ctx.entity(c.doc[c.i - 2])) is not None \
+                    and other is not holder and other.cls == "Person":
+                continue    # "the first lawmaker since X, of the Y party": Y is X's, not the lawmaker's
             for p in c.children:
                 if p.dep_ != "pobj":
                     continue

@@ -99,7 +99,9 @@ def verb_rules(ctx: Context, sent: Span) -> Iterator[Candidate]:
                 orgs = agents(verb, ctx) if passive else subjects(verb, ctx)
                 role, role_org = _role_of_appointment(verb, ctx)
                 if role_org is not None and role_org not in orgs:
-                    orgs = orgs + [role_org]
+                    # "the committee appointed X as adviser to the prime minister": the role says
+                    # whom it serves, so the appointer is no second object of it
+                    orgs = [role_org] if role_org.cls == "Person" else orgs + [role_org]
                 props = [prop]
                 unit = False
                 if role is not None:
