@@ -68,7 +68,9 @@ CASES = {
          "makers on its own Unreliable Entity List. Officials in Beijing spoke of bullying. A trade group said "
          "exports would suffer. Among the companies blacklisted by the US Commerce Department were Orbix Micro "
          "and Sunfield Optics.",
-         {("Orbix Micro", "listedOn", "Entity List"), ("Sunfield Optics", "listedOn", "Entity List")}),
+         # "the US Commerce Department": a state body of its country (true, optional in the gold conventions)
+         {("Orbix Micro", "listedOn", "Entity List"), ("Sunfield Optics", "listedOn", "Entity List"),
+          ("Commerce Department", "basedIn", "United States")}),
         ("The EU placed the banker on the EU sanctions list on Monday. Delta Arc was designated by both Brussels "
          "and London. So were Sunfield Optics, his holding company, and Kestrel Tech Group, a "
          "trading arm that regulators said had moved cash.",
@@ -117,6 +119,17 @@ CASES = {
         # "she" after "X was appointed ..., Y said" is the one reported on
         ("Mira Sol was appointed to the panel, Tom Webb said. She will take leave from Corvin University, "
          "where she is a professor.", {("Mira Sol", "worksFor", "Corvin University")}),
+        # a preposition on the name, an occupation beside it, a unit its organisation owns
+        ("Ellen Cho at the Institute of Marine Biology found the fish.",
+         {("Ellen Cho", "worksFor", "Institute of Marine Biology")}),
+        ("Maria Delgado, an ecologist and entomologist at Harborview University, said prices would rise.",
+         {("Maria Delgado", "worksFor", "Harborview University")}),
+        ("Ravi Menon, an agricultural engineer with the Transport Ministry's research service, said so.",
+         {("Ravi Menon", "worksFor", "Transport Ministry")}),
+        ("Gina Rowe writes for the Morning Herald.", {("Gina Rowe", "worksFor", "Morning Herald")}),
+        # a customer is no employee; a former physicist no longer works there
+        ("Ann Lee, a customer of Bexley Bank, said so.", set()),
+        ("Ann Lee, a former physicist at Bexley Labs, said so.", set()),
     ],
     "headOf": [
         ("Treasury Secretary Dana Kerr said the plan was sound.", {("Dana Kerr", "headOf", "Treasury Department")}),
@@ -188,6 +201,12 @@ CASES = {
         ("Velo is backed by Oslo-based Fjordline Capital and Cairo-based Delta Nile Ventures.",
          {("Fjordline Capital", "basedIn", "Oslo"), ("Delta Nile Ventures", "basedIn", "Cairo")}),
         ("OSLO, May 3 (Reuters) - Fjordline Capital said on Friday that profits rose.", set()),
+        # the rest of an address; a country's word opening an organisation's name
+        ("Selkirk Holdings, based in Easton, Pa., makes towels.",
+         {("Selkirk Holdings", "basedIn", "Easton"), ("Selkirk Holdings", "basedIn", "Pa.")}),
+        ("Court papers name the Tarvex Corp. in Dayton, Ohio.",
+         {("Tarvex Corp.", "basedIn", "Dayton"), ("Tarvex Corp.", "basedIn", "Ohio")}),
+        ("The Chinese Foreign Ministry said China would act.", {("Chinese Foreign Ministry", "basedIn", "China")}),
     ],
     "meetsWith": [
         (f"{A} met {K} in Berlin on Monday.", {(A, "meetsWith", K)}),
