@@ -127,7 +127,10 @@ CASES = {
         ("Ravi Menon, an agricultural engineer with the Transport Ministry's research service, said so.",
          {("Ravi Menon", "worksFor", "Transport Ministry")}),
         ("Gina Rowe writes for the Morning Herald.", {("Gina Rowe", "worksFor", "Morning Herald")}),
-        # a customer is no employee; a former physicist no longer works there
+        ("Lena Ortiz and Omar Reyes of Calder University say the data were wrong.",
+         {("Lena Ortiz", "worksFor", "Calder University"), ("Omar Reyes", "worksFor", "Calder University")}),
+        # a customer is no employee; a former physicist no longer works there; "X, 30, of Y" is a home town
+        ("Dan Suggs, 30, of Boothbay, went down to help.", set()),
         ("Ann Lee, a customer of Bexley Bank, said so.", set()),
         ("Ann Lee, a former physicist at Bexley Labs, said so.", set()),
     ],
@@ -207,6 +210,9 @@ CASES = {
         ("Court papers name the Tarvex Corp. in Dayton, Ohio.",
          {("Tarvex Corp.", "basedIn", "Dayton"), ("Tarvex Corp.", "basedIn", "Ohio")}),
         ("The Chinese Foreign Ministry said China would act.", {("Chinese Foreign Ministry", "basedIn", "China")}),
+        ("A briefing was held at the Norvia Bank's Leeds headquarters.", {("Norvia Bank", "basedIn", "Leeds")}),
+        ("Talks took place at Norvia Bank's headquarters in Leeds, England.",
+         {("Norvia Bank", "basedIn", "Leeds"), ("Norvia Bank", "basedIn", "England")}),
     ],
     "meetsWith": [
         (f"{A} met {K} in Berlin on Monday.", {(A, "meetsWith", K)}),

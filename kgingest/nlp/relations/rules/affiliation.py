@@ -40,6 +40,19 @@ def _employer(pobj: Token, ctx: Context) -> Entity | None:
     return e
 
 
+def _conjoined_people(tok: Token, ctx: Context) -> list[Entity]:
+    """The people a name is the last conjunct of: "A and B" -> [A] for B."""
+    out: list[Entity] = []
+    t = tok
+    while t.dep_ == "conj" and t.head.i < t.i:
+        t = t.head
+        e = ctx.entity(t)
+        if e is None or e.cls != "Person":
+            break
+        out.append(e)
+    return out
+
+
 def _occupation(noun: Token, ctx: Context) -> bool:
     """A common noun for a person's trade that no title rule reads."""
     low = noun.lemma_.lower()
@@ -69,10 +82,16 @@ def affiliation_rules(ctx: Context, sent: Span) -> Iterator[Candidate]:
                 # "X at the Institute of Y": the preposition hangs on the name
                 for p in c.children:
                     body = _employer(p, ctx) if p.dep_ == "pobj" else None
-                    if body is not None and body.guessed and c.lower_ in LOOSE_PREPS and member_titled:
-                        continue    # "MEP X of the Y League": a lawmaker's "of" names a party
-                    if body is not None and body is not person:
-                        yield _fallback(ctx, person, prop, body, c, "affiliation-at", 0.6)
+                    if body is not None and body.guessed and c.lower_ in LOOSE_PREPS \
+                            and (member_titled or tok.doc[c.i - 1].text == "," and tok.doc[c.i - 2].like_num):
+                        continue    # "MEP X of the Y League": a party; "X, 30, of Y": a home town
+                    if body is None or body is person:
+                        continue
+                    yield _fallback(ctx, person, prop, body, c, "affiliation-at", 0.6)
+                    # "A and B of Y": the preposition hangs on the last name of the pair; not a
+                    # fallback, which would yield to B's fact filling Y's slot
+                    for who in _conjoined_people(tok, ctx):
+                        yield ctx.candidate(who, prop, body, c, "affiliation-pair", 0.55, phrase=True)
             elif c.dep_ == "appos" and not any(former(t, ctx) for t in c.children if t.i < c.i):
                 # "X, an ecologist and entomologist at Y"
                 nouns = [c] + [g for g in c.children if g.dep_ == "conj"]

@@ -1,6 +1,7 @@
 """Where an organisation is, said by the rest of an address or by its own name:
 "the Corvane Co. of Millbrook, Ohio" and "based in Easton, Pa." (the state after the city
-as well), "the University of X at Y" (the campus town), "the bank's Leeds headquarters", "the Chinese Foreign Ministry"
+as well), "the University of X at Y" (the campus town), "the bank's Leeds headquarters", "a
+patient at the Halden Clinic in Tromso" (the place after the name), "the Chinese Foreign Ministry"
 (a country's name or demonym opening the name, when the text names that country)
 -> basedIn (every property with ``kg:locationCue``).
 
@@ -60,8 +61,8 @@ def seat_rules(ctx: Context, sent: Span) -> Iterator[Candidate]:
         cued = org is None and head.lower_ in cues and head.dep_ in {"acl", "amod", "relcl"}
         if cued:
             org = _organisation(head.head, ctx)     # "X, based in Easton, Pa.": the state too
-        if org is None or ctx.entity(tok) is org:
-            continue
+        if org is None or ctx.entity(tok) is org or org.guessed:
+            continue    # spaCy's label alone is too weak to place it (as for the location family)
         for p in tok.children:
             if p.dep_ != "pobj":
                 continue
@@ -74,8 +75,27 @@ def seat_rules(ctx: Context, sent: Span) -> Iterator[Candidate]:
                     for prop in props:
                         # not a fallback: it completes the location family's fact, which fills the slot
                         yield ctx.candidate(org, prop, place, tok, "seat-address", 0.6, phrase=True)
+    yield from _next_to(ctx, sent, props)
     yield from _headquarters(ctx, sent, props, cues)
     yield from _named_country(ctx, sent, props)
+
+
+def _next_to(ctx: Context, sent: Span, props: list[str]) -> Iterator[Candidate]:
+    """'the Halden Clinic in Tromso, Norway' where the parser hung "in" on a word before
+    the name: the place right after an organisation's name (a fallback)."""
+    doc = ctx.doc
+    for tok in ctx.scan(sent, {"in"}):
+        if tok.dep_ != "prep" or tok.i == sent.start or ctx.entity(tok.head) is not None:
+            continue    # on the organisation itself: the location family's
+        org = _organisation(doc[tok.i - 1], ctx)
+        if org is None or org.guessed or tok.i + 1 >= sent.end:
+            continue
+        for p in tok.children:
+            if p.dep_ == "pobj" and p.i in range(tok.i + 1, tok.i + 4):
+                for place in _address(p, ctx):
+                    if place is not org:
+                        for prop in props:
+                            yield _fallback(ctx, org, prop, place, tok, "seat-next", 0.55)
 
 
 def _headquarters(ctx: Context, sent: Span, props: list[str], cues: set[str]) -> Iterator[Candidate]:
