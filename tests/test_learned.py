@@ -166,19 +166,23 @@ ALL = tuple(p for p in DEFAULT_PROPOSERS if p != "kgingest.learned.v1") + ("kgin
 
 
 @pytest.mark.slow
-def test_the_bundled_model_finds_what_no_rule_does(extractor):
-    """"X at the Y": no rule family reads a bare "at"; the model learned it from CoNLL04 train.
-    worksFor is not a default property: only kgingest.learned.all.v1 asserts it."""
+def test_the_bundled_model_reads_a_bare_at_as_the_affiliation_rule_does(extractor):
+    """"X at the Y": the model learned it from CoNLL04 train; the affiliation family (a default)
+    reads it too. Both propose it as a fallback, so the surer one, the model, names the fact."""
     text = "Anna Kowalski at the Institute of Geophysics said the results were sound."
     assert facts_with(extractor, text, ALL) == {("Anna Kowalski", "worksFor", "Institute of Geophysics", "learned")}
-    assert facts_with(extractor, text, DEFAULT_PROPOSERS) == set()
+    assert facts_with(extractor, text, DEFAULT_PROPOSERS) == {
+        ("Anna Kowalski", "worksFor", "Institute of Geophysics", "affiliation-at")}
 
 
 @pytest.mark.slow
 def test_the_guards_read_the_learned_fact_from_its_anchor(extractor):
-    """The anchor is the top of the path (Kowalski, subject of "would have said"): hypothetical."""
+    """The anchor is the top of the path (Kowalski, subject of "would have said"): hypothetical,
+    so the model's fact is dropped. The affiliation rule's reading stands: the noun phrase
+    "X at the Y" states it, whatever the clause does (as "X, chief executive of Y, would ...")."""
     text = "Anna Kowalski at the Institute of Geophysics would have said so if she had been asked."
-    assert facts_with(extractor, text, ALL) == set()
+    assert facts_with(extractor, text, ALL) == {
+        ("Anna Kowalski", "worksFor", "Institute of Geophysics", "affiliation-at")}
 
 
 @pytest.mark.slow

@@ -68,7 +68,9 @@ CASES = {
          "makers on its own Unreliable Entity List. Officials in Beijing spoke of bullying. A trade group said "
          "exports would suffer. Among the companies blacklisted by the US Commerce Department were Orbix Micro "
          "and Sunfield Optics.",
-         {("Orbix Micro", "listedOn", "Entity List"), ("Sunfield Optics", "listedOn", "Entity List")}),
+         # "the US Commerce Department": a state body of its country (true, optional in the gold conventions)
+         {("Orbix Micro", "listedOn", "Entity List"), ("Sunfield Optics", "listedOn", "Entity List"),
+          ("Commerce Department", "basedIn", "United States")}),
         ("The EU placed the banker on the EU sanctions list on Monday. Delta Arc was designated by both Brussels "
          "and London. So were Sunfield Optics, his holding company, and Kestrel Tech Group, a "
          "trading arm that regulators said had moved cash.",
@@ -126,6 +128,20 @@ CASES = {
         # "she" after "X was appointed ..., Y said" is the one reported on
         ("Mira Sol was appointed to the panel, Tom Webb said. She will take leave from Corvin University, "
          "where she is a professor.", {("Mira Sol", "worksFor", "Corvin University")}),
+        # a preposition on the name, an occupation beside it, a unit its organisation owns
+        ("Ellen Cho at the Institute of Marine Biology found the fish.",
+         {("Ellen Cho", "worksFor", "Institute of Marine Biology")}),
+        ("Maria Delgado, an ecologist and entomologist at Harborview University, said prices would rise.",
+         {("Maria Delgado", "worksFor", "Harborview University")}),
+        ("Ravi Menon, an agricultural engineer with the Transport Ministry's research service, said so.",
+         {("Ravi Menon", "worksFor", "Transport Ministry")}),
+        ("Gina Rowe writes for the Morning Herald.", {("Gina Rowe", "worksFor", "Morning Herald")}),
+        ("Lena Ortiz and Omar Reyes of Calder University say the data were wrong.",
+         {("Lena Ortiz", "worksFor", "Calder University"), ("Omar Reyes", "worksFor", "Calder University")}),
+        # a customer is no employee; a former physicist no longer works there; "X, 30, of Y" is a home town
+        ("Dan Suggs, 30, of Boothbay, went down to help.", set()),
+        ("Ann Lee, a customer of Bexley Bank, said so.", set()),
+        ("Ann Lee, a former physicist at Bexley Labs, said so.", set()),
     ],
     "headOf": [
         ("Treasury Secretary Dana Kerr said the plan was sound.", {("Dana Kerr", "headOf", "Treasury Department")}),
@@ -201,6 +217,15 @@ CASES = {
         ("Velo is backed by Oslo-based Fjordline Capital and Cairo-based Delta Nile Ventures.",
          {("Fjordline Capital", "basedIn", "Oslo"), ("Delta Nile Ventures", "basedIn", "Cairo")}),
         ("OSLO, May 3 (Reuters) - Fjordline Capital said on Friday that profits rose.", set()),
+        # the rest of an address; a country's word opening an organisation's name
+        ("Selkirk Holdings, based in Easton, Pa., makes towels.",
+         {("Selkirk Holdings", "basedIn", "Easton"), ("Selkirk Holdings", "basedIn", "Pa.")}),
+        ("Court papers name the Tarvex Corp. in Dayton, Ohio.",
+         {("Tarvex Corp.", "basedIn", "Dayton"), ("Tarvex Corp.", "basedIn", "Ohio")}),
+        ("The Chinese Foreign Ministry said China would act.", {("Chinese Foreign Ministry", "basedIn", "China")}),
+        ("A briefing was held at the Norvia Bank's Leeds headquarters.", {("Norvia Bank", "basedIn", "Leeds")}),
+        ("Talks took place at Norvia Bank's headquarters in Leeds, England.",
+         {("Norvia Bank", "basedIn", "Leeds"), ("Norvia Bank", "basedIn", "England")}),
     ],
     "meetsWith": [
         (f"{A} met {K} in Berlin on Monday.", {(A, "meetsWith", K)}),
