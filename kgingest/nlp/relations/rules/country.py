@@ -1,0 +1,86 @@
+"""The country of the organisations an encyclopedic introduction names.
+
+A text that opens by defining its subject ("X is a Canadian politician ...", "X was
+founded in ...") and goes on for a few sentences sets one frame for what it names: where
+it names a single country, that is the country of its organisations; where it names
+several, an organisation takes the one country of the sentences it is named in. News does
+not open so (a dateline, a reported event), and one-sentence texts set no frame: neither
+gets these facts.
+"""
+from __future__ import annotations
+
+from typing import Iterator
+
+from spacy.tokens import Doc, Span
+
+from ....ontology import Ontology
+from ...entities import Entities, Entity
+from ..candidate import Candidate
+from ..context import Context
+from ..document import context
+from ..registry import proposers
+
+MIN_SENTENCES = 3
+# "X is/was founded in ...", "X (born ...) was ...": the passive participles of a definition
+DEFINING_PARTICIPLES = frozenset({"locate", "found", "establish", "bear", "create", "form"})
+
+
+def defines(sent: Span) -> bool:
+    """Whether a sentence defines something: a copula with a predicate noun ("X is a Y")
+    or a founding/birth/location passive ("X was established in ...")."""
+    for t in sent:
+        if t.lemma_ == "be" and any(c.dep_ == "attr" for c in t.children):
+            return True
+        if t.dep_ == "auxpass" and t.head.lemma_ in DEFINING_PARTICIPLES:
+            return True
+    return False
+
+
+def introduces(ctx: Context) -> bool:
+    """Whether the document is an introduction: it opens by defining its subject and goes
+    on for a few sentences. Its facts are stated as the frame of the whole text, so what a
+    name or the one country named implies is stated there, not merely implied."""
+    return len(ctx.sents) >= MIN_SENTENCES and defines(ctx.sents[0])
+
+
+def _organisations(ctx: Context) -> Iterator[Entity]:
+    for e in ctx.ents.items:
+        if e.mentions and ctx.cls_is(e, "Organization"):
+            yield e
+
+
+@proposers.register("kgingest.country.v1")
+def propose(doc: Doc, entities: Entities, onto: Ontology) -> Iterator[Candidate]:
+    """Organisations of a defining text basedIn its country (see the module docstring).
+
+    An organisation typed from spaCy's label alone counts only where it shares a sentence
+    with the country: such names are as often people or works as organisations."""
+    ctx = context(doc, entities, onto)
+    if not introduces(ctx):
+        return
+    countries = [e for e in entities.items if e.cls == "Country"]
+    props = [p.name for p in onto.properties.values() if p.location_cues]
+    if not countries:
+        return
+    # sentence -> the country it names; a sentence naming two is crowded
+    named: dict[int, Entity] = {}
+    crowded: set[int] = set()
+    for c in countries:
+        for m in c.mentions:
+            n = ctx.sent_index[m.start]
+            if named.setdefault(n, c) is not c:
+                crowded.add(n)
+    for org in _organisations(ctx):
+        sents = {ctx.sent_index[m.start] for m in org.mentions}
+        if len(countries) == 1:
+            country = countries[0]
+            if org.guessed and not sents & named.keys():
+                continue
+        else:
+            local = {named[n] for n in sents if n in named}
+            if len(local) != 1 or sents & crowded:
+                continue
+            country = local.pop()
+        anchor = doc[org.mentions[0].start]
+        for prop in props:
+            yield ctx.candidate(org, prop, country, anchor, "country-context", 0.5, phrase=True)
