@@ -9,12 +9,13 @@ gets these facts.
 """
 from __future__ import annotations
 
+import re
 from typing import Iterator
 
 from spacy.tokens import Doc, Span
 
 from ....ontology import Ontology
-from ...entities import Entities, Entity
+from ...entities import Entities, Entity, lexicon
 from ..candidate import Candidate
 from ..context import Context
 from ..document import context
@@ -41,6 +42,21 @@ def introduces(ctx: Context) -> bool:
     on for a few sentences. Its facts are stated as the frame of the whole text, so what a
     name or the one country named implies is stated there, not merely implied."""
     return len(ctx.sents) >= MIN_SENTENCES and defines(ctx.sents[0])
+
+
+def _countries_in_name(org: Entity, ctx: Context) -> set[str]:
+    """The countries an organisation's name holds, by name or demonym: "the Norwegian Army"."""
+    lex = lexicon(ctx.onto)
+    out: set[str] = set()
+    for text in {org.label, *(m.text for m in org.mentions)}:
+        words = re.findall(r"[\w.'-]+", text)
+        for k in (3, 2, 1):
+            for i in range(len(words) - k + 1):
+                if k < len(words) or k == 1:
+                    found = lex.country_of(" ".join(words[i:i + k]))
+                    if found:
+                        out.add(found)
+    return out
 
 
 def _organisations(ctx: Context) -> Iterator[Entity]:
@@ -70,14 +86,24 @@ def propose(doc: Doc, entities: Entities, onto: Ontology) -> Iterator[Candidate]
             n = ctx.sent_index[m.start]
             if named.setdefault(n, c) is not c:
                 crowded.add(n)
+    first = {named[n] for n in (0,) if n in named and n not in crowded}
+    by_name = {c.canonical or c.label: c for c in countries}
     for org in _organisations(ctx):
         sents = {ctx.sent_index[m.start] for m in org.mentions}
-        if len(countries) == 1:
+        own = {by_name.get(n) for n in _countries_in_name(org, ctx)}
+        own.discard(None)
+        if own:
+            if len(own) > 1:
+                continue
+            country = own.pop()
+        elif len(countries) == 1:
             country = countries[0]
             if org.guessed and not sents & named.keys():
                 continue
         else:
             local = {named[n] for n in sents if n in named}
+            if not local and first and not org.guessed:
+                local = set(first)
             if len(local) != 1 or sents & crowded:
                 continue
             country = local.pop()
