@@ -12,7 +12,7 @@ from __future__ import annotations
 import re
 from typing import Iterator
 
-from spacy.tokens import Doc, Span
+from spacy.tokens import Doc, Span, Token
 
 from ....ontology import Ontology
 from ...entities import Entities, Entity, lexicon
@@ -86,7 +86,7 @@ def propose(doc: Doc, entities: Entities, onto: Ontology) -> Iterator[Candidate]
             n = ctx.sent_index[m.start]
             if named.setdefault(n, c) is not c:
                 crowded.add(n)
-    first = {named[n] for n in (0,) if n in named and n not in crowded}
+    first: set[Entity] = {named[n] for n in (0,) if n in named and n not in crowded}
     by_name = {c.canonical or c.label: c for c in countries}
     for org in _organisations(ctx):
         sents = {ctx.sent_index[m.start] for m in org.mentions}
@@ -110,3 +110,41 @@ def propose(doc: Doc, entities: Entities, onto: Ontology) -> Iterator[Candidate]
         anchor = doc[org.mentions[0].start]
         for prop in props:
             yield ctx.candidate(org, prop, country, anchor, "country-context", 0.5, phrase=True)
+    yield from _state_heads(ctx, named, crowded, countries[0] if len(countries) == 1 else next(iter(first), None))
+
+
+def _state_heads(ctx: Context, named: dict[int, Entity], crowded: set[int], frame: Entity | None) -> Iterator[Candidate]:
+    """"President X", "X, the prime minister": a head of state or government of the
+    sentence's one country, else of the text's, where the title ties X to no organisation."""
+    doc = ctx.doc
+    for hit in ctx.roles:
+        if hit.described:
+            continue
+        tok = doc[hit.token]
+        role = " ".join(t.lower_ for t in doc[hit.first:hit.token + 1])
+        heads = [p for p in hit.props if role in ctx.onto.properties[p].state_roles]
+        if not heads or _tied(tok, hit.first, ctx):
+            continue
+        n = ctx.sent_index[hit.token]
+        country = named.get(n) if n not in crowded else None
+        country = country or (frame if n not in crowded else None)
+        if country is None:
+            continue
+        for prop in heads[:1]:
+            yield ctx.candidate(hit.holder, prop, country, tok, "country-head", 0.5, phrase=True)
+
+
+def _tied(tok: Token, first: int, ctx: Context) -> bool:
+    """Whether a title names what it is the head of: "president of the club", "club president"."""
+    doc = ctx.doc
+    for t in doc[max(0, first - 3):tok.i + 1]:
+        e = ctx.entity(t)
+        if e is not None and e.cls != "Country" and e.cls != "Person":
+            return True
+    for c in tok.children:
+        if c.dep_ == "prep" and c.lower_ in {"of", "at", "for"}:
+            for w in c.subtree:
+                e = ctx.entity(w)
+                if e is not None and e.cls != "Country":
+                    return True
+    return False
