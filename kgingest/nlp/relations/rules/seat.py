@@ -15,7 +15,10 @@ from ..candidate import Candidate
 from ..context import Context
 from ..document import by_sentence, context
 from ..registry import proposers
+from ..syntax import subjects
 from .country import introduces
+
+LOCATED = frozenset({"locate", "situate"})
 
 
 def _place_props(onto: Ontology) -> list[str]:
@@ -104,12 +107,25 @@ def _described_org(noun: Token, ctx: Context) -> Entity | None:
     return org
 
 
+def _located_org(verb: Token, ctx: Context) -> Entity | None:
+    """The organisation "based/headquartered/located in" is said of: the noun the
+    participle qualifies ("a company based in Y") or the clause's subject ("X is located in Y")."""
+    if verb.lower_ not in ctx.trig.location_cues and verb.lemma_.lower() not in LOCATED:
+        return None
+    if verb.dep_ in {"acl", "amod"}:
+        head = verb.head
+        return _described_org(head, ctx) if head.pos_ == "NOUN" else (
+            ent if (ent := ctx.entity(head)) is not None and ctx.cls_is(ent, "Organization") else None)
+    orgs = [e for e in subjects(verb, ctx) if ctx.cls_is(e, "Organization") and not ctx.cls_is(e, "PoliticalParty")]
+    return orgs[0] if len(orgs) == 1 else None
+
+
 def seat_phrases(ctx: Context, sent: Span) -> Iterator[Candidate]:
     """"X is a university in Y", "X, a record label in Y, Z": a place after "in" that
     qualifies the noun describing an organisation."""
     props = _place_props(ctx.onto)
     for prep in ctx.scan(sent, {"in"}):
-        if prep.dep_ != "prep" or prep.head.pos_ != "NOUN":
+        if prep.dep_ != "prep" or prep.head.pos_ not in {"NOUN", "VERB"}:
             continue
         objs = [c for c in prep.children if c.dep_ == "pobj"]
         if not objs:
@@ -117,7 +133,7 @@ def seat_phrases(ctx: Context, sent: Span) -> Iterator[Candidate]:
         places = _run(ctx.doc[objs[0].left_edge.i], ctx) if ctx.entity(objs[0]) is not None else []
         if not places:
             continue
-        org = _described_org(prep.head, ctx)
+        org = _described_org(prep.head, ctx) if prep.head.pos_ == "NOUN" else _located_org(prep.head, ctx)
         if org is None or org in places:
             continue
         for place in places:
