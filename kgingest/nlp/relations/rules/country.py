@@ -3,9 +3,11 @@
 A text that opens by defining its subject ("X is a Canadian politician ...", "X was
 founded in ...") and goes on for a few sentences sets one frame for what it names: where
 it names a single country, that is the country of its organisations; where it names
-several, an organisation takes the one country of the sentences it is named in. News does
-not open so (a dateline, a reported event), and one-sentence texts set no frame: neither
-gets these facts.
+several, an organisation takes the country its own name holds ("the Norwegian Army"),
+else the one country of the sentences it is named in, else the first sentence's. A head of
+state or government titled without an organisation ("President X") heads the sentence's
+or the text's country. News does not open so (a dateline, a reported event), and
+one-sentence texts set no frame: neither gets these facts.
 """
 from __future__ import annotations
 
@@ -90,8 +92,7 @@ def propose(doc: Doc, entities: Entities, onto: Ontology) -> Iterator[Candidate]
     by_name = {c.canonical or c.label: c for c in countries}
     for org in _organisations(ctx):
         sents = {ctx.sent_index[m.start] for m in org.mentions}
-        own = {by_name.get(n) for n in _countries_in_name(org, ctx)}
-        own.discard(None)
+        own = {by_name[n] for n in _countries_in_name(org, ctx) if n in by_name}
         if own:
             if len(own) > 1:
                 continue
