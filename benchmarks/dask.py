@@ -15,7 +15,7 @@ and the shards of (b) and (c), concatenated in order, must be the bytes of (a). 
 variant: the whole process's wall time (start-up, cluster start and model loading included),
 the extraction's own seconds (after the model is loaded, from the ``--json`` summary), docs/s,
 and CPU milliseconds a document (the extracting process; for Dask, the workers' task time
-plus the client's), with the machine's load average before each run. Numbers move with
+plus the client's, the workers' part shown apart), with the machine's load average before each run. Numbers move with
 the machine's other work: the load beside them says how much.
 
 (This file is named after what it measures; it never imports Dask itself, which would find
@@ -65,6 +65,7 @@ class Run:
     wall: float        # the whole process: start-up, cluster, model loading, extraction
     seconds: float     # the extraction, after the model is loaded (the --json summary)
     cpu: float         # CPU seconds of the extraction: the process, or the Dask workers' tasks + the client
+    worker_cpu: float  # of which the Dask workers' tasks (0 for one process)
     load: float        # 1-minute load average just before the run
 
     @property
@@ -89,8 +90,8 @@ def measure(label: str, args: list[str], docs: int, cwd: Path) -> Run:
     summary = json.loads(lines[-1])
     if summary["documents"] != docs:
         sys.exit(f"{label}: {summary['documents']} of {docs} documents done:\n{proc.stderr}")
-    cpu = summary["cpu_seconds"] + summary.get("worker_cpu_seconds", 0.0)
-    return Run(label, docs, wall, summary["seconds"], cpu, load)
+    workers = summary.get("worker_cpu_seconds", 0.0)
+    return Run(label, docs, wall, summary["seconds"], summary["cpu_seconds"] + workers, workers, load)
 
 
 def shards(folder: Path) -> bytes:
@@ -128,9 +129,11 @@ def main() -> None:
         if not same:
             sys.exit("the Dask shards differ from the single-process N-Quads")
 
-        print(f"\n{'':22} {'docs/s':>7} {'seconds':>8} {'wall s':>7} {'CPU ms/doc':>10} {'load before':>11}")
+        print(f"\n{'':22} {'docs/s':>7} {'seconds':>8} {'wall s':>7} {'CPU ms/doc':>10} {'of which workers':>16} "
+              f"{'load before':>11}")
         for r in best.values():
-            print(f"{r.label:22} {r.docs_s:7.2f} {r.seconds:8.1f} {r.wall:7.1f} {r.cpu_ms:10.1f} {r.load:11.1f}")
+            print(f"{r.label:22} {r.docs_s:7.2f} {r.seconds:8.1f} {r.wall:7.1f} {r.cpu_ms:10.1f} "
+                  f"{r.worker_cpu * 1000 / r.docs:16.1f} {r.load:11.1f}")
         a, b, c = best.values()
         print(f"\n2 workers / 1 worker (c)/(b): {c.docs_s / b.docs_s:.2f} by extraction time, "
               f"{b.wall / c.wall:.2f} by wall time; CPU a document (c)/(b) {c.cpu_ms / b.cpu_ms:.2f}")
