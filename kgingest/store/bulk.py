@@ -38,6 +38,7 @@ from .sinks import FALLBACK_STATUSES, EmbeddedStore, ServerError, SparqlServer, 
 
 CONTENT_KEY = ox.NamedNode(vocab.KG + "contentKey")
 RDF_SUFFIXES = {".nq": ox.RdfFormat.N_QUADS, ".nquads": ox.RdfFormat.N_QUADS, ".trig": ox.RdfFormat.TRIG}
+GRAPH_AT_A_TIME_BATCH = 20_000  # quads per checked batch where each graph is its own request
 DEFAULT_BATCH_QUADS = 200_000  # quads per server request: ~50 MB of N-Quads; fewer, bigger requests load faster
 N_QUADS_TYPE = "application/n-quads"
 
@@ -268,7 +269,10 @@ class ServerBatch:
         for graph in graphs:
             batch.append(graph)
             size += len(graph.quads) + 1
-            if size >= self.batch_quads or (self.post_quads and not self._probed):
+            # a graph at a time (Virtuoso) the batch only sets how often counts are checked: small
+            # batches let the reading of the next overlap the writing of this one
+            limit = self.batch_quads if self.post_quads else min(self.batch_quads, GRAPH_AT_A_TIME_BATCH)
+            if size >= limit or (self.post_quads and not self._probed):
                 self._probed = True
                 yield batch
                 batch, size = [], 0
