@@ -144,6 +144,8 @@ CASES = {
         ("Ann Lee, a former physicist at Bexley Labs, said so.", set()),
     ],
     "headOf": [
+        ("The UN Security Council met on Monday. Its sanctions committee listed Ti Jozef, leader of the Baz Rouj "
+         "gang, which controls the port road.", set()),
         ("Treasury Secretary Dana Kerr said the plan was sound.", {("Dana Kerr", "headOf", "Treasury Department")}),
         ("Ivo Marsh, chief executive of Calder Freight, said profits rose.", {("Ivo Marsh", "headOf", "Calder Freight")}),
         ("Calder Freight's chief executive, Ivo Marsh, said profits rose.", {("Ivo Marsh", "headOf", "Calder Freight")}),

@@ -437,8 +437,9 @@ def _titled(span: Span, onto: Ontology) -> bool:
     'X, a senior fellow at'. Only people hold titles."""
     roles = _role_words(onto)
     before = span.doc[span.start - 1] if span.start else None
-    if before is not None and before.lower_ in roles and before.head.i in range(span.start, span.end):
-        return True
+    if before is not None and before.lower_ in roles and (before.head.i in range(span.start, span.end) or (
+            before.dep_ == "conj" and before.head.head.i in range(span.start, span.end))):
+        return True     # "chief executive X", "co-founder and chief executive X"
     root = span.root
     return any(c.dep_ == "appos" and c.lower_ in roles for c in root.children) or (
         root.dep_ == "appos" and root.head.lower_ in roles)

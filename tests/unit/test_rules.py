@@ -203,3 +203,17 @@ UNIT = [T(",", ",", "PUNCT", ",", "punct", 1), T("a", "a", "DET", "DT", "det", 4
 ])
 def test_enumeration(rows, expected):
     assert [f[:3] for f in facts(rows, ["kgingest.enumeration.v1"])] == expected
+
+
+def test_a_name_the_ner_took_for_an_organisation_after_a_coordinated_title_is_a_person():
+    # "Co-founder and chief executive Amani Njoroge said ..." with the name tagged ORG
+    rows = [T("Co-founder", "co-founder", "NOUN", "NN", "compound", 5),
+            T("and", "and", "CCONJ", "CC", "cc", 0),
+            T("chief", "chief", "ADJ", "JJ", "amod", 3),
+            T("executive", "executive", "NOUN", "NN", "conj", 0),
+            T("Amani", "Amani", "PROPN", "NNP", "compound", 5, "B-ORG"),
+            T("Njoroge", "Njoroge", "PROPN", "NNP", "nsubj", 6, "I-ORG"),
+            T("said", "say", "VERB", "VBD", "ROOT", 6),
+            T(".", ".", "PUNCT", ".", "punct", 6)]
+    found = entities.find(doc_of(rows), ONTO)
+    assert [(e.label, e.cls) for e in found.items] == [("Amani Njoroge", "Person")]

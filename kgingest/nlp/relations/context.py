@@ -213,6 +213,14 @@ class Context:
                     return self.entity(head)
             return None
         if tok.pos_ in {"NOUN", "PROPN"} and any(c.lower_ in DEMONSTRATIVES for c in tok.children):
+            kind = any(tok.lemma_.lower() in c.cue_words for c in self.onto.classes.values())
+            named = [] if not kind else [e for c in tok.children if c.dep_ == "compound" for e in [self.entity(c)]
+                     if e is not None and not self.cls_is(e, "Place")]
+            if len(set(named)) == 1:
+                return named[0]     # "the Lakou Wouj gang", "the Nuevo Rumbo party": the name it carries
+            if kind and any(c.dep_ == "compound" and c.pos_ == "PROPN" and self.entity(c) is None
+                            for c in tok.children):
+                return None         # a name nobody tagged: some other one than the latest of its kind
             return self._description(tok)
         return None
 
