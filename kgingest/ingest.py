@@ -19,6 +19,7 @@ import pyoxigraph as ox
 
 from . import vocab
 from .isolation import DocumentError, isolate
+from .lifeline import uninterrupted
 from .defaults import DEFAULT_BATCH_SIZE
 from .results import Rendered, WorkerError
 from .sources import Document, InputError, RawDocument, unique
@@ -131,22 +132,24 @@ def ingest(items: Iterable[RawDocument | Document | InputError | DocumentError],
             if not isinstance(result, Rendered):
                 fail(*_split(result), trace=getattr(result, "trace", ""))
                 continue
-            try:
-                count = isolate(result.name, "storing", lambda: sink.replace_ntriples(result.iri, result.ntriples),
-                                passthrough=(OSError, ValueError))
-            except (PermissionError, ConnectionError) as err:
-                fail(result.name, str(err))
-                summary.stopped = str(err)
-                break
-            except (OSError, ValueError) as err:
-                fail(result.name, str(err))
-                continue
-            if not isinstance(count, int):
-                fail(*_split(count), trace=getattr(count, "trace", ""))
-                continue
-            action = "replaced" if result.iri in stored else "added"
-            setattr(summary, action, getattr(summary, action) + 1)
-            summary.triples += count
+            with uninterrupted():  # a graph written is a graph counted, whenever a signal comes
+                try:
+                    count = isolate(result.name, "storing",
+                                    lambda: sink.replace_ntriples(result.iri, result.ntriples),
+                                    passthrough=(OSError, ValueError))
+                except (PermissionError, ConnectionError) as err:
+                    fail(result.name, str(err))
+                    summary.stopped = str(err)
+                    break
+                except (OSError, ValueError) as err:
+                    fail(result.name, str(err))
+                    continue
+                if not isinstance(count, int):
+                    fail(*_split(count), trace=getattr(count, "trace", ""))
+                    continue
+                action = "replaced" if result.iri in stored else "added"
+                setattr(summary, action, getattr(summary, action) + 1)
+                summary.triples += count
             report(action, result.name, f"{count} triples")
     except WorkerError as err:
         summary.stopped = str(err)

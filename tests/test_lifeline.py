@@ -10,6 +10,8 @@ from pathlib import Path
 
 import pytest
 
+from kgingest.lifeline import uninterrupted
+
 ORPHAN = textwrap.dedent("""
     import os, time
     from kgingest.lifeline import die_with_parent
@@ -48,3 +50,22 @@ def test_a_worker_dies_when_its_parent_is_killed() -> None:
         assert not running(child)
     finally:
         subprocess.run(["kill", "-9", str(child)], capture_output=True)
+
+
+def test_an_interrupt_inside_uninterrupted_comes_after_the_step() -> None:
+    """SIGINT during the step is held: the step finishes, then KeyboardInterrupt is raised."""
+    done = []
+    with pytest.raises(KeyboardInterrupt):
+        with uninterrupted():
+            signal.raise_signal(signal.SIGINT)
+            done.append("written")
+            done.append("counted")
+    assert done == ["written", "counted"]
+    assert signal.getsignal(signal.SIGINT) is signal.default_int_handler
+
+
+def test_uninterrupted_restores_the_handlers_when_nothing_came() -> None:
+    before = signal.getsignal(signal.SIGTERM)
+    with uninterrupted():
+        pass
+    assert signal.getsignal(signal.SIGTERM) is before
