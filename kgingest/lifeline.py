@@ -53,10 +53,10 @@ def uninterrupted() -> Iterator[None]:
     if threading.current_thread() is not threading.main_thread():
         yield
         return
-    held: list[tuple[int, FrameType | None]] = []
+    held: list[tuple[signal.Signals, FrameType | None]] = []
 
     def hold(signum: int, frame: FrameType | None) -> None:
-        held.append((signum, frame))
+        held.append((signal.Signals(signum), frame))
 
     previous = {signum: signal.signal(signum, hold) for signum in (signal.SIGINT, signal.SIGTERM)}
     try:
