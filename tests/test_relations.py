@@ -301,3 +301,32 @@ kg:praises a owl:ObjectProperty ;
         [Document(id="t", text=f"{A} praised {K} for his courage. {A} did not praise Tom Hale.")]))
     assert triples(x) == {(A, "praises", K)}
     assert ("https://w3id.org/kgingest/ontology#praises" in {str(p) for p in x.graph.predicates()})
+
+
+def test_scan_from_the_index_picks_what_a_token_by_token_scan_picks(extractor):
+    """Context.scan answers a query from its per-Doc index (a small set by content, a large
+    one by identity from its second use): the same tokens, sentence by sentence, as asking
+    every token."""
+    from kgingest.nlp.relations import context as relations_context
+    from kgingest.pipeline import Document
+
+    text = SAMPLE.read_text(encoding="utf-8")
+    doc = extractor.nlp(text)
+    ents, _ = extractor._find(Document(id="scan", text=text), doc)
+    ctx = relations_context(doc, ents, extractor.onto)
+    lower, lemma, tags = ctx.strings
+    verbs = ctx.trig.verbs
+    queries = [({"said", "the"}, (), None, False), ((), verbs, {"VERB", "AUX"}, False),
+               (ctx.trig.location_cues, (), None, True), ((), (), None, True), ({"("}, {"be"}, {"AUX"}, False)]
+    for _ in range(2):      # the second round is answered from the cache
+        for words, lemmas, pos, entities in queries:
+            for sent in ctx.sents:
+                expected = [i for i in range(sent.start, sent.end)
+                            if (lower[i] in words or lemma[i] in lemmas or entities and i in ents.at_token)
+                            and (pos is None or tags[i] in pos)]
+                got = [t.i for t in ctx.scan(sent, words, lemmas=lemmas, pos=pos, entities=entities)]
+                assert got == expected
+    assert [t.i for t in ctx.scan(doc[:], lemmas=set(verbs))] == [
+        i for i in range(len(doc)) if lemma[i] in verbs]    # a set made afresh: scanned as before
+    # a string "contains" its substrings: scanned token by token, as before
+    assert [t.i for t in ctx.scan(doc[:], "said")] == [i for i in range(len(doc)) if lower[i] in "said"]

@@ -152,6 +152,8 @@ class Context:
         by its content; a large one by identity, from its second use on (a set made afresh
         for each sentence is scanned in the sentence, as before): the entry keeps the set
         alive, so its id stays its own."""
+        if isinstance(words, str) or isinstance(lemmas, str):
+            return None     # a string "contains" its substrings: no index answers that
         key = (_query_key(words), _query_key(lemmas), None if pos is None else frozenset(pos), bool(entities))
         entry = self.cache.get(key)
         if entry is None and (type(key[0]) is int or type(key[1]) is int):
