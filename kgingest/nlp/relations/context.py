@@ -121,8 +121,10 @@ class Context:
         return self.cache[key]
 
     def candidate(self, subject: Entity, prop: str | None, object: Entity, anchor: Token, rule: str,
-                  confidence: float, props: tuple[str, ...] = (), phrase: bool = False) -> Candidate:
-        return Candidate(self.index[subject], prop, self.index[object], anchor.i, rule, confidence, props, phrase)
+                  confidence: float, props: tuple[str, ...] = (), phrase: bool = False,
+                  fallback: bool = False) -> Candidate:
+        return Candidate(self.index[subject], prop, self.index[object], anchor.i, rule, confidence, props, phrase,
+                         fallback=fallback)
 
     def entity(self, tok: Token) -> Entity | None:
         return self.ents.at_token.get(tok.i)

@@ -87,7 +87,7 @@ def affiliation_rules(ctx: Context, sent: Span) -> Iterator[Candidate]:
                         continue    # "MEP X of the Y League": a party; "X, 30, of Y": a home town
                     if body is None or body is person:
                         continue
-                    yield _fallback(ctx, person, prop, body, c, "affiliation-at", 0.6)
+                    yield ctx.candidate(person, prop, body, c, "affiliation-at", 0.6, phrase=True, fallback=True)
                     # "A and B of Y": the preposition hangs on the last name of the pair; not a
                     # fallback, which would yield to B's fact filling Y's slot
                     for who in _conjoined_people(tok, ctx):
@@ -108,13 +108,9 @@ def affiliation_rules(ctx: Context, sent: Span) -> Iterator[Candidate]:
                                 continue    # a title's own organisation is the role family's
                             body = _employer(p, ctx)
                             if body is not None and body is not person:
-                                yield _fallback(ctx, person, prop, body, n, "affiliation-occupation", 0.6)
+                                yield ctx.candidate(person, prop, body, n, "affiliation-occupation", 0.6,
+                                                    phrase=True, fallback=True)
 
-
-def _fallback(ctx: Context, subject: Entity, prop: str, obj: Entity, anchor: Token, rule: str,
-              confidence: float) -> Candidate:
-    return Candidate(ctx.index[subject], prop, ctx.index[obj], anchor.i, rule, confidence, phrase=True,
-                     fallback=True)
 
 
 @proposers.register("kgingest.affiliation.v1")

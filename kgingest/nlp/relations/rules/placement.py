@@ -54,7 +54,7 @@ def named_seats(ctx: Context) -> Iterator[Candidate]:
             if any(_contains(n, f) for n in names for f in forms):
                 anchor = ctx.doc[org.mentions[0].start]
                 for prop in props:
-                    yield ctx.candidate(org, prop, place, anchor, "seat-name", 0.6, phrase=True)
+                    yield ctx.candidate(org, prop, place, anchor, "placement-name", 0.6, phrase=True)
 
 
 def _run(place_tok: Token, ctx: Context) -> list[Entity]:
@@ -140,7 +140,7 @@ def seat_phrases(ctx: Context, sent: Span) -> Iterator[Candidate]:
             if _words(place.label) == _words(org.label):
                 continue
             for prop in props:
-                yield ctx.candidate(org, prop, place, prep, "seat-phrase", 0.7, phrase=True)
+                yield ctx.candidate(org, prop, place, prep, "placement-phrase", 0.7, phrase=True)
 
 
 @proposers.register("kgingest.placement.v1")

@@ -95,7 +95,7 @@ def _next_to(ctx: Context, sent: Span, props: list[str]) -> Iterator[Candidate]:
                 for place in _address(p, ctx):
                     if place is not org:
                         for prop in props:
-                            yield _fallback(ctx, org, prop, place, tok, "seat-next", 0.55)
+                            yield ctx.candidate(org, prop, place, tok, "seat-next", 0.55, phrase=True, fallback=True)
 
 
 def _headquarters(ctx: Context, sent: Span, props: list[str], cues: set[str]) -> Iterator[Candidate]:
@@ -143,7 +143,7 @@ def _named_country(ctx: Context, sent: Span, props: list[str]) -> Iterator[Candi
         country = next((c for w in sorted(firsts) for c in [_country_of_word(w, countries, ctx)] if c), None)
         if country is not None and country is not org:
             for prop in props:
-                yield _fallback(ctx, org, prop, country, tok, "seat-name", 0.6)
+                yield ctx.candidate(org, prop, country, tok, "seat-name", 0.6, phrase=True, fallback=True)
 
 
 def _country_of_word(word: str, countries: list[Entity], ctx: Context) -> Entity | None:
@@ -154,11 +154,6 @@ def _country_of_word(word: str, countries: list[Entity], ctx: Context) -> Entity
             return next((e for e in countries if {e.label, *e.aliases, e.canonical or ""} & names), None)
     return None
 
-
-def _fallback(ctx: Context, subject: Entity, prop: str, obj: Entity, anchor: Token, rule: str,
-              confidence: float) -> Candidate:
-    return Candidate(ctx.index[subject], prop, ctx.index[obj], anchor.i, rule, confidence, phrase=True,
-                     fallback=True)
 
 
 @proposers.register("kgingest.seat.v1")
