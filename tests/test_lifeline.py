@@ -6,6 +6,7 @@ import subprocess
 import sys
 import textwrap
 import time
+from collections.abc import Iterator
 from pathlib import Path
 
 import pytest
@@ -52,7 +53,15 @@ def test_a_worker_dies_when_its_parent_is_killed() -> None:
         subprocess.run(["kill", "-9", str(child)], capture_output=True)
 
 
-def test_an_interrupt_inside_uninterrupted_comes_after_the_step() -> None:
+@pytest.fixture
+def default_sigint() -> Iterator[None]:
+    """Python's own SIGINT handler for the test (an earlier test in the process may have set another)."""
+    previous = signal.signal(signal.SIGINT, signal.default_int_handler)
+    yield
+    signal.signal(signal.SIGINT, previous)
+
+
+def test_an_interrupt_inside_uninterrupted_comes_after_the_step(default_sigint: None) -> None:
     """SIGINT during the step is held: the step finishes, then KeyboardInterrupt is raised."""
     done = []
     with pytest.raises(KeyboardInterrupt):
