@@ -871,7 +871,25 @@ def find(doc: Doc, onto: Ontology) -> Entities:
         for m in e.mentions:
             for i in range(m.start, m.end):
                 at_token[i] = e
+    _country_prefixed_aliases(doc, entities, at_token)
     return Entities(entities, at_token)
+
+
+def _country_prefixed_aliases(doc: Doc, entities: list[Entity], at_token: dict[int, Entity]) -> None:
+    """"U.S. Coast Guard", "Russian State Duma": the country word that opens an organisation's
+    name stays its own Country node, and the whole phrase is an alias of the organisation."""
+    for e in entities:
+        if e.cls in {"Country", "Person", "Place", CAPITAL}:
+            continue
+        for m in e.mentions:
+            country = at_token.get(m.start - 1)
+            if country is None or country.cls != "Country":
+                continue
+            first = next((c.start for c in country.mentions if c.end == m.start), None)
+            if first is not None and doc[m.start - 1].tag_ != "POS":
+                alias = doc[first:m.end].text
+                if alias != e.label:
+                    e.aliases.add(alias)
 
 
 def _short_names(e: Entity, onto: Ontology) -> set[str]:
