@@ -197,6 +197,23 @@ def test_title_after_an_agency_name_is_no_part_of_it(extract_one):
     assert found == {"Emergency Logistics Agency": ("GovernmentAgency", set()), "Dana Whitlock": ("Person", set())}
 
 
+@pytest.mark.parametrize("text, expected", [
+    ("Harbour Police Sgt. Tomas Oduya said the pier was closed.",
+     {"Harbour Police": "GovernmentAgency", "Tomas Oduya": "Person"}),
+    ("NTSB Director Wanda Pellisier issued the order on Tuesday.",
+     {"NTSB": "Company", "Wanda Pellisier": "Person"}),
+])
+def test_title_or_rank_between_an_organisation_and_a_name_belongs_to_neither(extract_one, text, expected):
+    found = entities(extract_one, text)
+    assert {label: cls for label, (cls, _) in found.items()} == expected
+
+
+def test_a_country_word_opening_an_organisation_name_is_kept_in_an_alias(extract_one):
+    found = entities(extract_one, "Judge Ann Vole of the U.S. Circuit Court of Appeals ruled on Monday.")
+    assert found == {"Ann Vole": ("Person", set()), "United States": ("Country", {"U.S."}),
+                     "Circuit Court of Appeals": ("GovernmentAgency", {"U.S. Circuit Court of Appeals"})}
+
+
 def test_a_company_first_word_shared_with_its_founder_names_the_company(extract_one):
     found = entities(extract_one, "Brevik Marine Ltd. said on Monday it had hired a new finance chief. Brevik, founded "
                                   "in 1921 by Ole Brevik, builds ferries. Brevik has also hired Ann Solberg as an adviser.")

@@ -100,6 +100,8 @@ CASES = {
          {("Delta Arc", "listedOn", "SDN List")}),
     ],
     "worksFor": [
+        ("The pier was closed, said Harbour Police Sgt. Tomas Oduya.",
+         {("Tomas Oduya", "worksFor", "Harbour Police")}),
         ("Ruth Amos, of Halvard Shipping, said rates would rise.", {("Ruth Amos", "worksFor", "Halvard Shipping")}),
         ("Omar Haddad, Brandt Bank's head of currency trading until March, is now at Kestrel Capital.",
          {("Omar Haddad", "worksFor", "Kestrel Capital")}),

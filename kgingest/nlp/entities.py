@@ -178,6 +178,8 @@ def _clean(span: Span, onto: Ontology) -> Span | None:
     while span.label_ == "ORG" and end - start > 2 and doc[end - 1].lower_ in roles and doc[end - 1].is_title \
             and end < len(doc) and doc[end].pos_ == "PROPN" and _name_cue(doc[start:end - 1], onto) is not None:
         end -= 1    # "Federal Emergency Management Agency Administrator" + a name: the title is no part of it
+    if span.label_ == "ORG" and end - start >= 2 and _title_before_name(doc, end - 1, roles, honorifics):
+        end -= 1    # "Harbour Police Sgt" + ". Jo Bloggs", "Port Authority Director Ann Lee": a title, then a name
     if start >= end:
         return None
     legal = lexicon(onto).legal_forms
@@ -200,6 +202,19 @@ def _clean(span: Span, onto: Ontology) -> Span | None:
             len(furniture) > 1 or furniture[0] == out.start or _name_cue(out, onto) is None):
         return None     # "Sign up", "Trending News"; but "Ministry of Home Affairs", "Linford Search"
     return out
+
+
+def _title_before_name(doc: Doc, i: int, roles: frozenset[str], honorifics: frozenset[str]) -> bool:
+    """Token ``i`` is a capitalised title or rank ("Administrator", "Lt") and a personal name
+    (two capitalised words, after the rank's period) follows it."""
+    tok = doc[i]
+    rank = tok.text in honorifics or tok.text + "." in honorifics
+    if not tok.is_title or not (rank or tok.lower_ in roles):
+        return False
+    j = i + 1
+    if rank and j < len(doc) and doc[j].text == "." and not tok.whitespace_:
+        j += 1
+    return j + 1 < len(doc) and all(doc[k].pos_ == "PROPN" and doc[k].text[:1].isupper() for k in (j, j + 1))
 
 
 def _legal_form_end(doc: Doc, end: int, legal: frozenset[str], dotted: frozenset[str]) -> int:
@@ -856,7 +871,25 @@ def find(doc: Doc, onto: Ontology) -> Entities:
         for m in e.mentions:
             for i in range(m.start, m.end):
                 at_token[i] = e
+    _country_prefixed_aliases(doc, entities, at_token)
     return Entities(entities, at_token)
+
+
+def _country_prefixed_aliases(doc: Doc, entities: list[Entity], at_token: dict[int, Entity]) -> None:
+    """"U.S. Coast Guard", "Russian State Duma": the country word that opens an organisation's
+    name stays its own Country node, and the whole phrase is an alias of the organisation."""
+    for e in entities:
+        if e.cls in {"Country", "Person", "Place", CAPITAL}:
+            continue
+        for m in e.mentions:
+            country = at_token.get(m.start - 1)
+            if country is None or country.cls != "Country":
+                continue
+            first = next((c.start for c in country.mentions if c.end == m.start), None)
+            if first is not None and doc[m.start - 1].tag_ != "POS":
+                alias = doc[first:m.end].text
+                if alias != e.label:
+                    e.aliases.add(alias)
 
 
 def _short_names(e: Entity, onto: Ontology) -> set[str]:

@@ -52,6 +52,9 @@ def role_holder(role: Token, ctx: Context) -> Entity | None:
     if ent and ent.cls == "Person" and role.dep_ in {"compound", "nmod", "amod", "appos", "nsubj"}:
         return ent
     nxt = role.doc[role.i + 1] if role.i + 1 < len(role.doc) else None
+    if nxt is not None and nxt.text == "." and not role.whitespace_ and role.i + 2 < len(role.doc) \
+            and role.text + "." in ctx.words("honorific"):
+        nxt = role.doc[role.i + 2]      # an abbreviated rank's period: "Lt" + "." + the name
     after = ctx.entity(nxt) if nxt is not None else None
     if after is not None and after.cls == "Person":
         return after
