@@ -52,3 +52,42 @@ def test_a_title_that_names_its_organisation_is_no_head_of_state(extract_one):
     text = ("Ilan Varo (born 1948) is a Chilean lawyer. He was president of the Valdivia Rowing Club "
             "from 1990 to 1994. He later taught law.")
     assert ("Ilan Varo", "headOf", "Chile") not in triples(extract_one(text))
+
+
+PARTISAN = [
+    # a copula's complement, with a pronoun subject
+    ("Jonas Weller is an American politician. He is a Republican. He lives in Ohio.",
+     {("Jonas Weller", "memberOf", "Republicans")}),
+    # a fronted description
+    ("Jonas Weller is an American politician. A Republican, he has served in the Ohio Senate since 2011. "
+     "He lives in Ohio.", {("Jonas Weller", "memberOf", "Republicans")}),
+    # an "as" phrase of a passive verb
+    ("Jonas Weller is an American politician. He was elected as a Democrat to the Ohio Senate. He lives in Ohio.",
+     {("Jonas Weller", "memberOf", "Democrats")}),
+    # "a member of" the party, in apposition to the predicate noun
+    ("Jonas Weller is an American politician, a member of the Democratic Party. He lives in Ohio. He has two sons.",
+     {("Jonas Weller", "memberOf", "Democratic Party")}),
+    # news: no frame, and "is a Republican" alone is not read
+    ("Voters in Ohio went to the polls on Monday. Jonas Weller said he is a Republican at heart. "
+     "Turnout was low.", set()),
+]
+
+
+@pytest.mark.parametrize("text, expected", [pytest.param(t, e, id=t[:40]) for t, e in PARTISAN])
+def test_partisan(extract_one, text, expected):
+    assert {t for t in triples(extract_one(text)) if t[1] == "memberOf"} == expected
+
+
+PARTISAN_NOUNS = [
+    # "a politician for" the party
+    ("Jonas Weller (1923 – 2012) was a Norwegian politician for the Labour Party. He lives in Oslo. "
+     "He has two sons.", {("Jonas Weller", "memberOf", "Labour Party")}),
+    # the party modifying "politician"
+    ("Mara Quinn (born 1949) is an Irish Labour Party politician who served as a minister. She lives in Cork. "
+     "She has two sons.", {("Mara Quinn", "memberOf", "Labour Party")}),
+]
+
+
+@pytest.mark.parametrize("text, expected", [pytest.param(t, e, id=t[:40]) for t, e in PARTISAN_NOUNS])
+def test_partisan_nouns(extract_one, text, expected):
+    assert {t for t in triples(extract_one(text)) if t[1] == "memberOf"} == expected
