@@ -225,3 +225,9 @@ def test_chambers_and_ministries_of_two_countries_stay_two(extract_one):
 def test_one_countrys_agency_keeps_its_short_name(extract_one):
     found = entities(extract_one, "The U.S. Commerce Department added four firms. The Commerce Department said more would follow.")
     assert [label for label, (cls, _) in found.items() if cls == "GovernmentAgency"] == ["Commerce Department"]
+
+
+def test_a_lower_case_class_word_after_a_name_types_it_and_is_no_part_of_it(extract_one):
+    found = entities(extract_one, "Senator Ana Ruiz, who leads the centrist Vento Nuevo party's bench, spoke on Monday.")
+    assert found["Vento Nuevo"][0] == "PoliticalParty"
+    assert not any("party" in label for label in found)

@@ -178,6 +178,9 @@ def _clean(span: Span, onto: Ontology) -> Span | None:
     while span.label_ == "ORG" and end - start > 2 and doc[end - 1].lower_ in roles and doc[end - 1].is_title \
             and end < len(doc) and doc[end].pos_ == "PROPN" and _name_cue(doc[start:end - 1], onto) is not None:
         end -= 1    # "Federal Emergency Management Agency Administrator" + a name: the title is no part of it
+    if span.label_ == "ORG" and end - start > 1 and doc[end - 1].is_lower and doc[end - 1].pos_ == "NOUN" \
+            and doc[end - 1].lower_ in lexicon(onto).cue_words:
+        end -= 1    # "the Vento Nuevo party": the lower-case class word describes the name, it is none of it
     if start >= end:
         return None
     legal = lexicon(onto).legal_forms
