@@ -231,3 +231,9 @@ def test_a_lower_case_class_word_after_a_name_types_it_and_is_no_part_of_it(extr
     found = entities(extract_one, "Senator Ana Ruiz, who leads the centrist Vento Nuevo party's bench, spoke on Monday.")
     assert found["Vento Nuevo"][0] == "PoliticalParty"
     assert not any("party" in label for label in found)
+
+
+def test_a_joined_constituency_is_a_place(extract_one):
+    found = entities(extract_one, "The speaker read letters from two lawmakers who have also joined the ADC: Kemi Adebayo "
+                                  "(Ikot North/Ikot South, formerly PDP), Musa Lawal (Ojo, formerly APGA).")
+    assert found["Ikot North/Ikot South"][0] == "Place"

@@ -322,6 +322,9 @@ def classify(span: Span, label: str, onto: Ontology, lex: Lexicon) -> tuple[str 
         k -= 1
     if k < len(words) and normalize(" ".join(words[:k])) in lex.places:
         return "Place", None    # "Croydon North", "Glasgow South West": a constituency or district
+    parts = [p.split() for p in text.split("/")]
+    if len(parts) > 1 and all(len(p) > 1 and p[-1] in compass and p[0][:1].isupper() for p in parts):
+        return "Place", None    # "Elm North/Elm South": a joined constituency
     cue = _name_cue(span, onto)
     if label == "PERSON":
         if cue in {"Company", "GovernmentAgency", "Legislature", "MediaOrganization", "PoliticalParty"} and len(span) > 1:
