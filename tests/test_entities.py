@@ -226,3 +226,31 @@ def test_the_noun_after_a_name_types_it(extract_one):
                                   "the plan. Police said the Baz Rouj gang controls the port road.")
     assert found["Nuevo Rumbo"][0] == "PoliticalParty"
     assert found["Baz Rouj"][0] == "Organization"
+
+
+def test_chambers_and_ministries_of_two_countries_stay_two(extract_one):
+    """The country is dropped from an agency's name only when it names no other: two
+    countries' senates or foreign ministries are two bodies."""
+    found = entities(extract_one, "The Brazilian Senate approved the loan a week after the U.S. Senate rejected it. "
+                                  "Mexico's Foreign Ministry welcomed the vote; the Peruvian Foreign Ministry did not.")
+    legislatures = sorted(label for label, (cls, _) in found.items() if cls == "Legislature")
+    agencies = sorted(label for label, (cls, _) in found.items() if cls == "GovernmentAgency")
+    assert legislatures == ["Brazilian Senate", "U.S. Senate"]
+    assert agencies == ["Mexico's Foreign Ministry", "Peruvian Foreign Ministry"]
+
+
+def test_one_countrys_agency_keeps_its_short_name(extract_one):
+    found = entities(extract_one, "The U.S. Commerce Department added four firms. The Commerce Department said more would follow.")
+    assert [label for label, (cls, _) in found.items() if cls == "GovernmentAgency"] == ["Commerce Department"]
+
+
+def test_a_lower_case_class_word_after_a_name_types_it_and_is_no_part_of_it(extract_one):
+    found = entities(extract_one, "Senator Ana Ruiz, who leads the centrist Vento Nuevo party's bench, spoke on Monday.")
+    assert found["Vento Nuevo"][0] == "PoliticalParty"
+    assert not any("party" in label for label in found)
+
+
+def test_a_joined_constituency_is_a_place(extract_one):
+    found = entities(extract_one, "The speaker read letters from two lawmakers who have also joined the ADC: Kemi Adebayo "
+                                  "(Ikot North/Ikot South, formerly PDP), Musa Lawal (Ojo, formerly APGA).")
+    assert found["Ikot North/Ikot South"][0] == "Place"

@@ -185,6 +185,8 @@ CASES = {
         (f"Senate Republicans like {A} and Ben Cray opposed the bill.",
          {(A, "memberOf", "Republicans"), (A, "memberOf", "Senate"),
           ("Ben Cray", "memberOf", "Republicans"), ("Ben Cray", "memberOf", "Senate")}),
+        ("The U.S. Senate passed the aid bill. Senator Luz Ortega raised it in the Chilean Senate on Monday.",
+         {("Luz Ortega", "memberOf", "Chilean Senate")}),
         # "MEP" and "Sen." name the chamber the text names; party words before the title
         ("Lars Henning, the Danish CDU MEP, spoke in the European Parliament.",
          {("Lars Henning", "memberOf", "CDU"), ("Lars Henning", "memberOf", "European Parliament")}),

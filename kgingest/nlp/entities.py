@@ -180,6 +180,9 @@ def _clean(span: Span, onto: Ontology) -> Span | None:
         end -= 1    # "Federal Emergency Management Agency Administrator" + a name: the title is no part of it
     if span.label_ == "ORG" and end - start >= 2 and _title_before_name(doc, end - 1, roles, honorifics):
         end -= 1    # "Harbour Police Sgt" + ". Jo Bloggs", "Port Authority Director Ann Lee": a title, then a name
+    if span.label_ == "ORG" and end - start > 1 and doc[end - 1].is_lower and doc[end - 1].pos_ == "NOUN" \
+            and doc[end - 1].lower_ in lexicon(onto).cue_words:
+        end -= 1    # "the Vento Nuevo party": the lower-case class word describes the name, it is none of it
     if start >= end:
         return None
     legal = lexicon(onto).legal_forms
@@ -334,6 +337,9 @@ def classify(span: Span, label: str, onto: Ontology, lex: Lexicon) -> tuple[str 
         k -= 1
     if k < len(words) and normalize(" ".join(words[:k])) in lex.places:
         return "Place", None    # "Croydon North", "Glasgow South West": a constituency or district
+    parts = [p.split() for p in text.split("/")]
+    if len(parts) > 1 and all(len(p) > 1 and p[-1] in compass and p[0][:1].isupper() for p in parts):
+        return "Place", None    # "Elm North/Elm South": a joined constituency
     cue = _name_cue(span, onto)
     if label == "PERSON":
         if cue in {"Company", "GovernmentAgency", "Legislature", "MediaOrganization", "PoliticalParty"} and len(span) > 1:
@@ -775,6 +781,7 @@ def find(doc: Doc, onto: Ontology) -> Entities:
         return ent
 
     org_names = [m.text for m, cls, canon in found if cls not in {"Person", "Country", "Place"}]
+    keyed = _country_keyed(doc, found, lex)
 
     # 1. people with two or more name words (shortest first: "Tobias Krenn" before a
     #    headline's "Names Founder Tobias Krenn")
@@ -822,7 +829,8 @@ def find(doc: Doc, onto: Ontology) -> Entities:
             name = canon or lex.countries.get(n) or m.text
             add("Country/" + normalize(name), "Country", name, m).canonical = name
             continue
-        if canon:
+        if canon and not (cls in COUNTRY_KEYED and normalize(lex.strip_country(m.text)) in keyed
+                          and _country_prefix(_with_country(doc, m, cls, lex).text, lex)):
             add(f"{cls}/{normalize(canon)}", cls, canon, m).canonical = canon
             continue
         rest.append((m, cls))
@@ -830,7 +838,8 @@ def find(doc: Doc, onto: Ontology) -> Entities:
     # 3. remaining names: longest first, so that short forms can join long ones
     rest.sort(key=lambda x: -len(x[0].text))
     for m, cls in rest:
-        core = lex.strip_country(m.text)
+        m = _with_country(doc, m, cls, lex) if normalize(m.text) in keyed else m
+        core = _core(m.text, cls, lex, keyed)
         n = normalize(core)
         key_words = " ".join(sorted(w for w in n.split() if w not in CONNECTORS))
         target = by_key.get(f"{cls}/{n}") or by_key.get(f"~{cls}/{key_words}") or _short_form_of(core, cls, order, onto)
@@ -859,7 +868,7 @@ def find(doc: Doc, onto: Ontology) -> Entities:
     for e in entities:
         if e.cls not in {"Country", "Person"}:
             # the fullest name the article uses; a gazetteer name only keys the IRI
-            forms = [lex.strip_country(_strip_possessive(a)) for a in e.aliases]
+            forms = [_core(_strip_possessive(a), e.cls, lex, keyed) for a in e.aliases]
             if e.canonical is not None:     # only forms the gazetteer knows for this entity
                 forms = [f for f in forms if lex.known.get(normalize(f), ("",))[0] == e.canonical]
             best = max(forms, key=lambda a: (len(a.split()), len(a)), default=e.label)
@@ -1008,6 +1017,50 @@ def _merge_same_names(order: list[Entity]) -> None:
             keep.mentions.extend(e.mentions)
             keep.aliases |= e.aliases
             e.mentions = []
+
+
+# a chamber or a ministry is its country's: "Colombian Senate" and "U.S. Senate" are two
+COUNTRY_KEYED = frozenset({"Legislature", "GovernmentAgency"})
+
+
+def _core(text: str, cls: str, lex: Lexicon, keyed: frozenset[str]) -> str:
+    """The name without its country ("US Commerce Department" -> "Commerce Department"),
+    except a chamber's or an agency's when the text names that body for two countries
+    ("Chilean Senate" and "U.S. Senate"): then the country says which one it is."""
+    core = lex.strip_country(text)
+    return text if cls in COUNTRY_KEYED and normalize(core) in keyed else core
+
+
+def _country_prefix(text: str, lex: Lexicon) -> str | None:
+    """The country a name starts with ("Japan's", "Chilean", "U.S."), if any."""
+    core = lex.strip_country(text)
+    if core == text:
+        return None
+    head = re.sub(r"['\u2019]s$", "", text[:len(text) - len(core)].strip())
+    return lex.country_of(head)
+
+
+def _country_keyed(doc: Doc, found: list, lex: Lexicon) -> frozenset[str]:
+    """Chamber and agency names the text gives for two or more countries."""
+    countries: dict[str, set[str]] = defaultdict(set)
+    for m, cls, _ in found:
+        if cls in COUNTRY_KEYED:
+            m = _with_country(doc, m, cls, lex)
+            country = _country_prefix(m.text, lex)
+            if country is not None:
+                countries[normalize(lex.strip_country(m.text))].add(country)
+    return frozenset(core for core, cs in countries.items() if len(cs) > 1)
+
+
+def _with_country(doc: Doc, m: Mention, cls: str, lex: Lexicon) -> Mention:
+    """"Chilean" + "Senate" tagged apart: the chamber takes its demonym or country back."""
+    if cls not in COUNTRY_KEYED or m.start == 0 or lex.strip_country(m.text) != m.text:
+        return m
+    start = m.start - 2 if m.start > 1 and doc[m.start - 1].lower_ in {"'s", "\u2019s"} else m.start - 1
+    prev = doc[start]
+    if prev.ent_type_ not in {"NORP", "GPE", ""} or not lex.country_of(prev.text) or not prev.text[:1].isupper():
+        return m
+    return Mention(start, m.end, doc[start:m.end].text, m.label)
 
 
 def _strip_possessive(text: str) -> str:

@@ -54,9 +54,10 @@ def group_rules(ctx: Context, sent: Span) -> Iterator[Candidate]:
                 yield ctx.candidate(ent, member, party, tok, "party-tag", 0.85, phrase=True)
 
 
-def title_rules(ctx: Context, sent: Span, member: str, chambers: dict[str, Entity]) -> Iterator[Candidate]:
+def title_rules(ctx: Context, sent: Span, member: str, chambers: dict[str, list[Entity]]) -> Iterator[Candidate]:
     """A title beside a name: the chamber it implies ("MEP" -> the European Parliament,
-    "Sen." -> the Senate, when the text names that chamber once: ``kg:chamberTitle``) and
+    "Sen." -> the Senate, when the text names that chamber once, or the sentence names one
+    of its chambers: ``kg:chamberTitle``) and
     the party words before it ("GOP Sen. X", "the German CDU MEP", "RJD leader X")."""
     roles = ctx.trig.roles
     words = ctx.once((__name__, "titles"), lambda: set(chambers) | set(roles) | {w.lower() for w in roles})
@@ -66,7 +67,10 @@ def title_rules(ctx: Context, sent: Span, member: str, chambers: dict[str, Entit
         person = _titled(tok, ctx)
         if person is None:
             continue
-        chamber = chambers.get(tok.lower_)
+        bodies = chambers.get(tok.lower_, [])
+        if len(bodies) > 1:     # "Senate" of two countries: the one this sentence names
+            bodies = [b for b in bodies if any(sent.start <= m.start < sent.end for m in b.mentions)]
+        chamber = bodies[0] if len(bodies) == 1 else None
         if chamber is not None:
             yield ctx.candidate(person, member, chamber, tok, "chamber-title", 0.8, phrase=True)
         i = tok.i - 1
@@ -121,16 +125,16 @@ def _titled(title: Token, ctx: Context) -> Entity | None:
     return after if after is not None and after is not own and after.cls == "Person" else None
 
 
-def _chambers(ctx: Context) -> dict[str, Entity]:
-    """Title word (lower case) -> the one legislature of the text that the title implies."""
+def _chambers(ctx: Context) -> dict[str, list[Entity]]:
+    """Title word (lower case) -> the legislatures of the text that the title implies."""
     out = {}
     for pair in ctx.words("chamberTitle"):
         title, _, chamber = pair.partition("=")
         low = chamber.lower()
         bodies = [e for e in ctx.ents.items if e.cls == "Legislature" and low in e.label.lower()
                   and "committee" not in e.label.lower()]
-        if len(bodies) == 1:
-            out[title.lower()] = bodies[0]
+        if bodies:
+            out[title.lower()] = bodies
     return out
 
 
