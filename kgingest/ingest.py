@@ -11,7 +11,7 @@ from __future__ import annotations
 
 import time
 from collections.abc import Callable, Iterable, Iterator
-from dataclasses import asdict, dataclass, field
+from dataclasses import asdict, dataclass, field, fields
 from pathlib import Path
 from typing import TYPE_CHECKING
 
@@ -49,6 +49,16 @@ class Summary:
     def fail(self, document: str, error: str) -> None:
         self.failed += 1
         self.failures.append({"document": document, "error": error})
+
+    def __add__(self, other: Summary) -> Summary:
+        """Two runs' summaries as one (``ingest`` of RDF files, then of articles): counts, time
+        and failures add up; the first reason to stop stands.
+
+        >>> (Summary(added=1, seconds=1.0) + Summary(added=2, unchanged=1, stopped="interrupted")).line()
+        'added 3, replaced 0, unchanged 1, deleted 0, failed 0, triples 0, 1.0 s'
+        """
+        counts = {f.name: getattr(self, f.name) + getattr(other, f.name) for f in fields(self) if f.name != "stopped"}
+        return Summary(**counts, stopped=self.stopped or other.stopped)
 
     def line(self) -> str:
         """

@@ -133,11 +133,3 @@ def split_inputs(inputs: Iterable[str], globs: Sequence[str] = ()) -> tuple[list
             articles.append(item)
     return rdf, articles
 
-
-def combined(first: Summary, second: Summary) -> Summary:
-    """Two runs' summaries as one (RDF loaded, then articles extracted)."""
-    return Summary(added=first.added + second.added, replaced=first.replaced + second.replaced,
-                   unchanged=first.unchanged + second.unchanged, deleted=first.deleted + second.deleted,
-                   failed=first.failed + second.failed, triples=first.triples + second.triples,
-                   seconds=first.seconds + second.seconds, failures=first.failures + second.failures,
-                   stopped=first.stopped or second.stopped)

@@ -130,7 +130,7 @@ def ingest_command(inputs: tuple[str, ...], target: str | None, query_endpoint: 
     NLP. Ends with one summary line on stdout; exit 1 if any document failed.
     """
     from ..ingest import Summary, ingest
-    from ..loading import combined, load_rdf, split_inputs
+    from ..loading import load_rdf, split_inputs
 
     _setup_logging()
     stop_on_sigterm()
@@ -168,7 +168,7 @@ def ingest_command(inputs: tuple[str, ...], target: str | None, query_endpoint: 
             summary.fail(sink.location, str(err))
         for note in getattr(sink, "notes", []):
             _fail(note)
-    _finish(combined(loaded, summary), as_json)
+    _finish(loaded + summary, as_json)
 
 
 @click.command("delete")
