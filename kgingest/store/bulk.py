@@ -202,13 +202,7 @@ class EmbeddedBulk:
 
     def replace(self, graphs: list[DocumentGraph]) -> dict[str, str]:
         """Replace changed graphs, each in its own transaction (the sink's diffing replace)."""
-        failed: dict[str, str] = {}
-        for graph in graphs:
-            try:
-                self.sink.replace_ntriples(graph.iri, graph.ntriples())
-            except (OSError, ValueError) as err:
-                failed[graph.iri] = str(err)
-        return failed
+        return _replace_each(self.sink, graphs, (OSError, ValueError))
 
 
 # --- SPARQL servers ----------------------------------------------------------------------
@@ -382,13 +376,7 @@ class ServerBatch:
 
     def _one_by_one(self, graphs: list[DocumentGraph]) -> dict[str, str]:
         """The sink's single-graph atomic replace (and check) for each graph; {iri: error}."""
-        failed: dict[str, str] = {}
-        for graph in graphs:
-            try:
-                self.sink.replace_ntriples(graph.iri, graph.ntriples())
-            except (ServerError, ValueError) as err:
-                failed[graph.iri] = str(err)
-        return failed
+        return _replace_each(self.sink, graphs, (ServerError, ValueError))
 
     def remove(self, iris: Iterable[str]) -> None:
         """Undo: drop the graphs added from a file that turned out bad."""
@@ -437,3 +425,16 @@ def bulk_writer(sink: Sink, *, batch_quads: int = DEFAULT_BATCH_QUADS) -> Embedd
 
 __all__ = ["BadRdf", "DocumentGraph", "EmbeddedBulk", "ServerBatch", "bulk_writer", "rdf_files", "rdf_format",
            "read_graphs"]
+
+
+def _replace_each(sink: Sink, graphs: list[DocumentGraph],
+                  errors: tuple[type[Exception], ...]) -> dict[str, str]:
+    """The sink's single-graph replace for each graph; {iri: error} for those that raised one of
+    ``errors`` (anything else propagates and ends the load)."""
+    failed: dict[str, str] = {}
+    for graph in graphs:
+        try:
+            sink.replace_ntriples(graph.iri, graph.ntriples())
+        except errors as err:
+            failed[graph.iri] = str(err)
+    return failed
