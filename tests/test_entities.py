@@ -152,7 +152,7 @@ def test_people_by_title_relative_clause_and_double_surname(extract_one):
 
 def test_honorific_of_another_culture_is_no_part_of_the_name(extract_one):
     found = entities(extract_one, "Musa Garkuwa chairs the board. Alhaji Garkuwa said the board would meet.")
-    assert found == {"Musa Garkuwa": ("Person", {"Garkuwa"})}
+    assert found == {"Musa Garkuwa": ("Person", {"Garkuwa", "Alhaji Garkuwa"})}   # the titled form is an alias
 
 
 def test_head_noun_types_a_name_with_of(extract_one):
@@ -210,7 +210,7 @@ def test_title_or_rank_between_an_organisation_and_a_name_belongs_to_neither(ext
 
 def test_a_country_word_opening_an_organisation_name_is_kept_in_an_alias(extract_one):
     found = entities(extract_one, "Judge Ann Vole of the U.S. Circuit Court of Appeals ruled on Monday.")
-    assert found == {"Ann Vole": ("Person", set()), "United States": ("Country", {"U.S."}),
+    assert found == {"Ann Vole": ("Person", {"Judge Ann Vole"}), "United States": ("Country", {"U.S."}),
                      "Circuit Court of Appeals": ("GovernmentAgency", {"U.S. Circuit Court of Appeals"})}
 
 
@@ -254,3 +254,59 @@ def test_a_joined_constituency_is_a_place(extract_one):
     found = entities(extract_one, "The speaker read letters from two lawmakers who have also joined the ADC: Kemi Adebayo "
                                   "(Ikot North/Ikot South, formerly PDP), Musa Lawal (Ojo, formerly APGA).")
     assert found["Ikot North/Ikot South"][0] == "Place"
+
+
+def test_a_wire_source_line_names_the_city_and_the_outlet_apart(extract_one):
+    """"CITY OUTLET in LANGUAGE": the city is where the outlet is, not a word of its name, and
+    the language is no country."""
+    found = entities(extract_one, "OW0101010194 Lisbon DIARIO NOVO in Portuguese 1200 GMT 1 Jan 94")
+    assert found == {"Lisbon": ("Place", set()), "DIARIO NOVO": ("Company", set())}
+    facts = {(r.subject.label, r.prop, r.object.label) for r in extract_one(
+        "OW0101010194 Lisbon DIARIO NOVO in Portuguese 1200 GMT 1 Jan 94").relations}
+    assert facts == {("DIARIO NOVO", "basedIn", "Lisbon")}
+
+
+def test_a_demonym_after_in_before_a_noun_is_still_the_country(extract_one):
+    found = entities(extract_one, "The port is in Chinese hands, and the report was written in Chinese.")
+    assert found == {"China": ("Country", {"Chinese"})}
+
+
+def test_a_title_word_before_of_is_part_of_the_name(extract_one):
+    found = entities(extract_one, "Police said on Friday, Board of Zoning Appeals spokesman Tom Reyes said.")
+    assert set(found) == {"Board of Zoning Appeals", "Tom Reyes"}
+
+
+def test_a_title_before_a_person_gives_an_alias(extract_one):
+    found = entities(extract_one, "Judge Marta Kessel ruled on Friday that Mr. Anton Brell must pay.")
+    assert found == {"Marta Kessel": ("Person", {"Judge Marta Kessel"}), "Anton Brell": ("Person", {"Mr. Anton Brell"})}
+
+
+def test_a_place_before_an_agency_stays_a_place_and_the_phrase_is_an_alias(extract_one):
+    x = extract_one("The Oregon Department of Forestry said the fire had spread.")
+    found = {e.label: (e.cls, e.aliases) for e in x.entities.items}
+    assert found == {"Oregon": ("Place", set()),
+                     "Department of Forestry": ("GovernmentAgency", {"Oregon Department of Forestry"})}
+    assert {(r.subject.label, r.prop, r.object.label) for r in x.relations} == {
+        ("Department of Forestry", "basedIn", "Oregon")}
+
+
+def test_untagged_capitalised_words_after_a_country_ending_in_a_cue_are_one_agency(extract_one):
+    found = entities(extract_one, "U.S. Coast Guard Training Center , Petaluma , Calif. ;")
+    assert found["Coast Guard Training Center"] == ("GovernmentAgency", {"U.S. Coast Guard Training Center"})
+
+
+def test_a_name_ends_before_a_bracket_it_does_not_close():
+    from spacy.tokens import Doc
+    from spacy.vocab import Vocab
+
+    from kgingest.nlp.entities import _before_open_bracket
+
+    doc = Doc(Vocab(), words="the PDU ( Party of the Union ) and Janata Dal ( United ) said".split())
+    assert _before_open_bracket(doc, 1, 6) == 2         # "PDU ( Party of the" -> "PDU"
+    assert _before_open_bracket(doc, 3, 7) == 7         # no bracket
+    assert _before_open_bracket(doc, 9, 13) == 14       # "Janata Dal ( United" takes its ")"
+
+
+def test_a_city_the_ner_tagged_apart_gives_the_rest_as_an_alias(extract_one):
+    found = entities(extract_one, "Cape Town Supreme Court Judge Anna Vos refused the request .")
+    assert found["Cape Town Supreme Court"] == ("GovernmentAgency", {"Supreme Court"})

@@ -164,8 +164,11 @@ def _clean(span: Span, onto: Ontology) -> Span | None:
     while start < end and (doc[start].lower_ in {"the", "a", "an", "so", "-", "called", "so-called"}
                            or doc[start].is_punct or doc[start].text in honorifics
                            or (doc[start].lower_ in roles and end - start > 2 and span.label_ in {"PERSON", "ORG"}
-                               and _name_cue(doc[start + 1:end], onto) is None)):
-        start += 1
+                               and _name_cue(doc[start + 1:end], onto) is None
+                               and doc[start + 1].lower_ not in CONNECTORS)):
+        start += 1      # but "Board of Education": a title precedes a name, never an "of"-phrase
+    while start < end - 1 and _code(doc[start]):
+        start += 1      # "LD1005194694 Berlin N-TV": a wire item's number opens the line, not the name
     while end > start and (doc[end - 1].lower_ in {"'s", "\u2019s", "'", "\u2019"} or doc[end - 1].is_punct
                            or doc[end - 1].is_space):
         end -= 1
@@ -185,6 +188,7 @@ def _clean(span: Span, onto: Ontology) -> Span | None:
         end -= 1    # "the Vento Nuevo party": the lower-case class word describes the name, it is none of it
     if start >= end:
         return None
+    end = _before_open_bracket(doc, start, end)
     legal = lexicon(onto).legal_forms
     commas = [t.i for t in doc[start:end] if t.text == "," and not (
         t.i + 1 < len(doc) and doc[t.i + 1].text.rstrip(".") in legal)]     # "Co., Ltd." is one name
@@ -205,6 +209,22 @@ def _clean(span: Span, onto: Ontology) -> Span | None:
             len(furniture) > 1 or furniture[0] == out.start or _name_cue(out, onto) is None):
         return None     # "Sign up", "Trending News"; but "Ministry of Home Affairs", "Linford Search"
     return out
+
+
+def _code(tok) -> bool:
+    """A reference number of letters and digits ("LD1005194694", "40101006B")."""
+    return len(tok.text) >= 6 and tok.text.isalnum() and sum(ch.isdigit() for ch in tok.text) >= 4
+
+
+def _before_open_bracket(doc: Doc, start: int, end: int) -> int:
+    """A name ends before a bracket it does not close: "Party of the Democratic Union ( PDU";
+    but "Janata Dal (United" + ")" takes its closing bracket, unless an acronym is inside."""
+    for k in range(start + 1, end):
+        if doc[k].text == "(" and not any(doc[j].text == ")" for j in range(k + 1, end)):
+            inside = doc[k + 1:end]
+            closes = end < len(doc) and doc[end].text == ")" and 0 < len(inside) <= 2
+            return end + 1 if closes and not any(t.is_upper for t in inside) else k
+    return end
 
 
 def _title_before_name(doc: Doc, i: int, roles: frozenset[str], honorifics: frozenset[str]) -> bool:
@@ -410,6 +430,8 @@ def _widen(seg: Span, onto: Ontology) -> Span:
     ("Umar Bashir" + "Dogo"), a first word of a firm's name ("Equator" + "Sovereign
     Advisory"). Only untagged, capitalised words the parser attaches inside the name; never
     a title, honorific, country, demonym or known place."""
+    if seg.label_ in {"GPE", "LOC", "NORP"}:
+        return _org_after_place(seg, onto)
     if seg.label_ not in {"PERSON", "ORG"}:
         return seg
     doc = seg.doc
@@ -420,7 +442,8 @@ def _widen(seg: Span, onto: Ontology) -> Span:
         return (t.pos_ == "PROPN" and not t.ent_type_ and t.is_alpha and t.text[:1].isupper()
                 and not t.is_upper and t.text not in stop and t.lower_ not in stop
                 and t.lower_ not in lex.cue_words and not lex.country_of(t.text)
-                and normalize(t.text) not in lex.places and normalize(t.text) not in lex.known)
+                and normalize(t.text) not in lex.places and normalize(t.text) not in lex.known
+                and not (t.is_sent_start and _trade_word(t.text, onto)))     # "Geologist" + "Jo Lund"
 
     start, end = seg.start, seg.end
     while start > 0 and fits(doc[start - 1]) and doc[start - 1].dep_ == "compound" \
@@ -450,7 +473,108 @@ def _widen(seg: Span, onto: Ontology) -> Span:
                 and _name_cue(doc[start:end], onto) is not None and (doc[end - 1].text in lex.name_cues or any(
                     doc[start:end].text.endswith(cue) for cue, _ in lex.name_cues_multi)):
             end = next((k for k in range(end + 2, len(doc)) if doc[k].ent_iob_ != "I"), len(doc))
+    start, end = _caps_run(doc, start, end, lex)
+    if seg.label_ == "ORG":
+        start = _hyphen_head(doc, start)
+        if end - start > 1 and doc[end - 1].text == "-" and not doc[end - 2].whitespace_:
+            end -= 1        # "ITAR-" + "TASS": the NER stopped at the hyphen
+        end = _hyphen_tail(doc, end)
     return seg if (start, end) == (seg.start, seg.end) else Span(doc, start, end, label=seg.label_)
+
+
+def _org_after_place(seg: Span, onto: Ontology) -> Span:
+    """A place or country and the untagged capitalised words after it that end in an
+    organisation's cue word are one organisation's name ("U.S." + "Coast Guard Training
+    Center", "Aldport" + "Harbour Trust"); else the place alone."""
+    doc = seg.doc
+    k = seg.end
+    while k < len(doc) and not doc[k].ent_type_ and doc[k].pos_ == "PROPN" and doc[k].is_title \
+            and "\n" not in doc[k - 1].whitespace_:
+        k += 1
+    if k - seg.end < 2 or _name_cue(doc[seg.end:k], onto) in {None, "Place"}:
+        return seg
+    return Span(doc, seg.start, k, label="ORG")
+
+
+def _is_place(text: str, lex: Lexicon) -> bool:
+    """A city or region the place list or the capitals know ("Cape Town", "Havana")."""
+    n = normalize(text)
+    return n in lex.places or n in lex.capitals
+
+
+def _caps_word(tok, least: int = 2) -> bool:
+    return tok.is_upper and sum(ch.isalpha() for ch in tok.text) >= least and not tok.like_num
+
+
+def _caps_run(doc: Doc, start: int, end: int, lex: Lexicon) -> tuple[int, int]:
+    """A name set in capitals in a line of mixed case runs over the capitalised words the NER
+    left out on either side ("Tokyo YOMIURI" + "SHIMBUN"): a run of capitalised words (not
+    acronyms, titles, countries or places) is one name."""
+    titles = lex.role_words | lex.onto.words("honorific")
+
+    def word(t) -> bool:
+        return _caps_word(t, 4) and t.lower_ not in titles and t.text not in titles
+
+    def free(k: int) -> bool:
+        t = doc[k]
+        return word(t) and not t.ent_type_ and "\n" not in t.whitespace_ and not lex.country_of(t.text) \
+            and not _is_place(t.text, lex)
+
+    def edge(t) -> bool:
+        return _caps_word(t, 3) and t.lower_ not in titles and t.text not in titles
+
+    if not (edge(doc[end - 1]) or edge(doc[start])):
+        return start, end
+    line = doc[start].sent.text if doc.has_annotation("SENT_START") else doc.text
+    if not any(ch.islower() for ch in line):
+        return start, end       # a headline in capitals
+    while start > 0 and edge(doc[start]) and free(start - 1) and "\n" not in doc[start - 1].whitespace_:
+        start -= 1
+    while end < len(doc) and edge(doc[end - 1]) and free(end) and "\n" not in doc[end - 1].whitespace_:
+        end += 1
+    return start, end
+
+
+def _leading_place(span: Span, lex: Lexicon) -> int | None:
+    """Where a city ends in a name that opens with it and goes on in capitals, as a wire
+    service's source line does ("Prague CTK", "Lima EL COMERCIO"), or with a name of three
+    words or more that opens with its kind ("Havana Radio Rebelde Network"): the city is
+    where the outlet is, not a word of its name. None when the span is no such pair."""
+    doc = span.doc
+    for k in range(min(3, len(span) - 1), 0, -1):
+        head, rest = doc[span.start:span.start + k], doc[span.start + k]
+        if any(_caps_word(t) for t in head) or not _is_place(head.text, lex) or lex.country_of(rest.text):
+            continue
+        tail = doc[rest.i:span.end].text
+        if (tail.isupper() and sum(ch.isalpha() for ch in tail) >= 2) or (span.end - rest.i >= 3 and rest.text in lex.name_cues):
+            return span.start + k
+    return None
+
+
+def _language(span: Span, lex: Lexicon) -> bool:
+    """A demonym after "in" and before no noun ("broadcast in Chinese", "in German 5 May") names
+    a language; "in Chinese hands" names the country."""
+    n, doc = normalize(span.text), span.doc
+    after = doc[span.end] if span.end < len(doc) else None
+    return n in lex.demonyms and n not in lex.countries and span.start > 0 and doc[span.start - 1].lower_ == "in" \
+        and (after is None or after.pos_ not in {"NOUN", "PROPN"} or after.like_num)
+
+
+def _hyphen_head(doc: Doc, start: int) -> int:
+    """The start of a name that the NER picked up after a glued hyphen ("ITAR-" + "TASS")."""
+    while start > 1 and doc[start - 1].text == "-" and not doc[start - 2].whitespace_ \
+            and not doc[start - 1].whitespace_ and doc[start - 2].is_alpha and doc[start - 2].text[:1].isupper() \
+            and doc[start - 2].ent_type_ in {"", "ORG"}:
+        start -= 2
+    return start
+
+
+def _hyphen_tail(doc: Doc, end: int) -> int:
+    """The end of a name that goes on past a glued hyphen ("ITAR" + "-TASS", "N" + "-TV")."""
+    while end + 1 < len(doc) and doc[end].text == "-" and not doc[end - 1].whitespace_ \
+            and not doc[end].whitespace_ and (doc[end + 1].is_upper or doc[end + 1].is_title):
+        end += 2
+    return end
 
 
 def _titled(span: Span, onto: Ontology) -> bool:
@@ -577,10 +701,11 @@ def mentions(doc: Doc, onto: Ontology) -> list[tuple[Mention, str, str | None]]:
         if ent.label_ not in NAME_LABELS and ruled is None:
             continue
         for seg in _segments(ent):
-            span = _clean(_widen(seg, onto), onto)
+            widened = _widen(seg, onto)
+            span = _clean(widened, onto)
             if span is None:
                 continue
-            label = ruled or ent.label_
+            label = "ORG" if widened.label_ == "ORG" != ent.label_ else ruled or ent.label_
             if label == "ORG" and span.start > seg.start and doc[span.start - 1].lower_ in _role_words(onto):
                 label = "PERSON"        # "Trade Representative Anjali Deshpande"
             if len(span) == 1 and span.text in lex.suffixes:
@@ -593,10 +718,19 @@ def mentions(doc: Doc, onto: Ontology) -> list[tuple[Mention, str, str | None]]:
                     k = out.pop()[0].start      # "The National" + "Congress": one name the NER cut in two
                 if k < span.start:
                     span, label = doc[k:span.end], "ORG"
+            cut = _leading_place(span, lex) if label in {"ORG", "PERSON", "GPE"} else None
+            if cut is not None:     # "Beijing XINHUA": the city, then the outlet
+                place = doc[span.start:cut]
+                place_cls, place_canon = classify(place, "GPE", onto, lex)
+                if place_cls is not None:
+                    out.append((Mention(place.start, place.end, place.text, "GPE"), place_cls, place_canon))
+                    span, label = doc[cut:_hyphen_tail(doc, span.end)], "ORG"
             cls, canon = classify(span, label, onto, lex)
             if cls is None or (canon == GUESS and len(span) == 1 and not span.text.isupper()
                                and span.end < len(doc) and doc[span.end].lower_ in _role_words(onto)):
                 continue    # "Trade Commissioner X": a word of the title, not an organisation
+            if cls == "Country" and _language(span, lex):
+                continue    # "in Chinese": the language a text is in, not the country
             if canon == GUESS and len(span) > 1 and _titled(span, onto):
                 cls, canon = "Person", None
             if cls in {"Country", "Place"} and span.end + 1 < len(doc) and doc[span.end].text == "-" \
@@ -881,18 +1015,68 @@ def find(doc: Doc, onto: Ontology) -> Entities:
             for i in range(m.start, m.end):
                 at_token[i] = e
     _country_prefixed_aliases(doc, entities, at_token)
+    _titled_aliases(doc, entities, onto)
+    _unplaced_aliases(doc, entities, lex)
     return Entities(entities, at_token)
 
 
+def _unplaced_aliases(doc: Doc, entities: list[Entity], lex: Lexicon) -> None:
+    """'Aldport Harbour Trust' is also called 'Harbour Trust' where the text is about Aldport:
+    an organisation's mention that opens with a city or region the NER tagged apart has its
+    rest (two words or more) as an alias. (A country that opens a name is out of its label.)"""
+    for e in entities:
+        if e.cls in {"Country", "Person", "Place", CAPITAL}:
+            continue
+        for m in e.mentions:
+            for cut in range(m.start + 1, min(m.start + 3, m.end - 2) + 1):
+                if doc[cut].ent_iob_ != "I" and doc[cut].text[:1].isupper() and doc[cut].lower_ not in CONNECTORS \
+                        and _is_place(doc[m.start:cut].text, lex):
+                    rest = doc[cut:m.end].text
+                    if rest != e.label:
+                        e.aliases.add(rest)
+                    break
+
+
+def _titled_aliases(doc: Doc, entities: list[Entity], onto: Ontology) -> None:
+    """'Mr. Vishnu Hari Dalmia', 'Judge Lindsay Ellis': a person's name with the honorific or
+    title the text puts before it is a form the text names the person by; the label stays
+    the bare name."""
+    honorifics = onto.words("honorific")
+    for e in entities:
+        if e.cls != "Person":
+            continue
+        for m in e.mentions:
+            k = m.start - 1
+            if k > 0 and doc[k].text == "." and not doc[k - 1].whitespace_ and doc[k - 1].text + "." in honorifics:
+                k -= 1      # "Mr" + "."
+            if k < 0 or "\n" in doc[k].whitespace_ or doc[k].text not in honorifics:
+                continue
+            alias = doc[k:m.end].text
+            if alias != e.label:
+                e.aliases.add(alias)
+        words = e.label.split()
+        if len(words) >= 3 and _trade_word(words[0], onto):
+            e.aliases.add(" ".join(words[1:]))      # "Linguist Ada Moor" is also "Ada Moor"
+
+
+def _trade_word(word: str, onto: Ontology) -> bool:
+    """A capitalised noun of a trade ("Linguist", "Anatomist", "Historian") by its ending."""
+    low = word.lower()
+    return word.istitle() and low not in onto.words("nonOccupation") and any(
+        low.endswith(s) and len(low) > len(s) + 4 for s in onto.words("occupationSuffix"))
+
+
 def _country_prefixed_aliases(doc: Doc, entities: list[Entity], at_token: dict[int, Entity]) -> None:
-    """"U.S. Coast Guard", "Russian State Duma": the country word that opens an organisation's
-    name stays its own Country node, and the whole phrase is an alias of the organisation."""
+    """"U.S. Coast Guard", "Russian State Duma", "Texas Department of Agriculture": the country
+    or place word that opens an organisation's name stays its own node, and the whole phrase
+    is an alias of the organisation; a place's only before a name typed by its own words
+    ("Department of ..."), not before a name the NER merely guessed ("Meridian" + "Crest")."""
     for e in entities:
         if e.cls in {"Country", "Person", "Place", CAPITAL}:
             continue
         for m in e.mentions:
             country = at_token.get(m.start - 1)
-            if country is None or country.cls != "Country":
+            if country is None or country.cls != "Country" and (country.cls != "Place" or e.guessed):
                 continue
             first = next((c.start for c in country.mentions if c.end == m.start), None)
             if first is not None and doc[m.start - 1].tag_ != "POS":
