@@ -310,3 +310,14 @@ def test_a_name_ends_before_a_bracket_it_does_not_close():
 def test_a_city_the_ner_tagged_apart_gives_the_rest_as_an_alias(extract_one):
     found = entities(extract_one, "Cape Town Supreme Court Judge Anna Vos refused the request .")
     assert found["Cape Town Supreme Court"] == ("GovernmentAgency", {"Supreme Court"})
+
+
+def test_an_adjective_of_a_title_opening_an_organisation_name_stays(extract_one):
+    found = entities(extract_one, "Ana Ruiz is a member of Financial Planners International and sits on its board.")
+    assert "Financial Planners International" in found
+    assert entities(extract_one, "Chief Executive Officer Dana Holt resigned.") == {"Dana Holt": ("Person", set())}
+
+
+def test_a_trade_noun_opening_a_sentence_is_no_first_name(extract_one):
+    found = entities(extract_one, "Anthropologist Jonas Brekke of the Aldport Institute supports the findings.")
+    assert found["Jonas Brekke"] == ("Person", set())

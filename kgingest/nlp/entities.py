@@ -165,7 +165,7 @@ def _clean(span: Span, onto: Ontology) -> Span | None:
                            or doc[start].is_punct or doc[start].text in honorifics
                            or (doc[start].lower_ in roles and end - start > 2 and span.label_ in {"PERSON", "ORG"}
                                and _name_cue(doc[start + 1:end], onto) is None
-                               and doc[start + 1].lower_ not in CONNECTORS)):
+                               and doc[start + 1].lower_ not in CONNECTORS and _opens_title(doc, start, onto))):
         start += 1      # but "Board of Education": a title precedes a name, never an "of"-phrase
     while start < end - 1 and _code(doc[start]):
         start += 1      # "LD1005194694 Berlin N-TV": a wire item's number opens the line, not the name
@@ -225,6 +225,18 @@ def _before_open_bracket(doc: Doc, start: int, end: int) -> int:
             closes = end < len(doc) and doc[end].text == ")" and 0 < len(inside) <= 2
             return end + 1 if closes and not any(t.is_upper for t in inside) else k
     return end
+
+
+_role_heads = per_ontology(lambda onto: frozenset(
+    noun.split()[-1] for p in onto.properties.values() for noun in p.role_nouns if noun.split()))
+
+
+def _opens_title(doc: Doc, i: int, onto: Ontology) -> bool:
+    """Is the role word at ``i`` a title's: the head of a role noun ("Representative", "Minister")
+    or a word before another role word ("Trade" + "Representative"), not an adjective that
+    opens a name ("Financial" + "Executives International")?"""
+    roles = _role_words(onto)
+    return doc[i].lower_ in _role_heads(onto) or (i + 1 < len(doc) and doc[i + 1].lower_ in roles)
 
 
 def _title_before_name(doc: Doc, i: int, roles: frozenset[str], honorifics: frozenset[str]) -> bool:
