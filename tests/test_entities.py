@@ -321,3 +321,14 @@ def test_an_adjective_of_a_title_opening_an_organisation_name_stays(extract_one)
 def test_a_trade_noun_opening_a_sentence_is_no_first_name(extract_one):
     found = entities(extract_one, "Anthropologist Jonas Brekke of the Aldport Institute supports the findings.")
     assert found["Jonas Brekke"] == ("Person", set())
+
+
+def test_a_numbered_court_is_also_named_with_its_number(extract_one):
+    found = entities(extract_one, "Judge Ann Vole of the 9th U.S. Circuit Court of Appeals ruled on Monday.")
+    assert found["Circuit Court of Appeals"] == ("GovernmentAgency", {"9th U.S. Circuit Court of Appeals",
+                                                                      "U.S. Circuit Court of Appeals"})
+
+
+def test_one_cue_word_after_a_region_is_one_name_with_it(extract_one):
+    found = entities(extract_one, "said Ana Ruiz , an economist with the Mediterranean Foundation .")
+    assert found["Mediterranean Foundation"] == ("Organization", set())

@@ -495,16 +495,19 @@ def _widen(seg: Span, onto: Ontology) -> Span:
 
 
 def _org_after_place(seg: Span, onto: Ontology) -> Span:
-    """A place or country and the untagged capitalised words after it that end in an
-    organisation's cue word are one organisation's name ("U.S." + "Coast Guard Training
-    Center", "Aldport" + "Harbour Trust"); else the place alone."""
+    """A country and the untagged capitalised words after it that end in an organisation's
+    cue word are one organisation's name ("U.S." + "Coast Guard Training Center"), and so
+    are a city or region and one cue word ("Aldport" + "Foundation"); else the place alone."""
     doc = seg.doc
     k = seg.end
     while k < len(doc) and not doc[k].ent_type_ and doc[k].pos_ == "PROPN" and doc[k].is_title \
             and "\n" not in doc[k - 1].whitespace_:
         k += 1
-    if k - seg.end < 2 or _name_cue(doc[seg.end:k], onto) in {None, "Place"}:
-        return seg
+    lex = lexicon(onto)
+    country = lex.country_of(seg.text) is not None
+    one = k - seg.end == 1 and (doc[seg.end].text in lex.suffixes or doc[seg.end].text in lex.name_cues)
+    if not (one and not country or k - seg.end >= 2 and country) or _name_cue(doc[seg.end:k], onto) in {None, "Place"}:
+        return seg      # a city before a longer name may be where it is: "Aldport" + "Radio Kanal Network"
     return Span(doc, seg.start, k, label="ORG")
 
 
@@ -1029,7 +1032,26 @@ def find(doc: Doc, onto: Ontology) -> Entities:
     _country_prefixed_aliases(doc, entities, at_token)
     _titled_aliases(doc, entities, onto)
     _unplaced_aliases(doc, entities, lex)
+    _ordinal_aliases(doc, entities, at_token)
     return Entities(entities, at_token)
+
+
+ORDINAL = re.compile(r"\d+(?:st|nd|rd|th)$")
+
+
+def _ordinal_aliases(doc: Doc, entities: list[Entity], at_token: dict[int, Entity]) -> None:
+    """'the 9th U.S. Circuit Court of Appeals': the numbered court is named with its number,
+    over the country word before the name if there is one."""
+    for e in entities:
+        if e.cls in {"Country", "Person", "Place", CAPITAL}:
+            continue
+        for m in e.mentions:
+            start = m.start
+            country = at_token.get(start - 1)
+            if country is not None and country.cls == "Country":
+                start = next((c.start for c in country.mentions if c.end == m.start), start)
+            if start > 0 and ORDINAL.match(doc[start - 1].text):
+                e.aliases.add(doc[start - 1:m.end].text)
 
 
 def _unplaced_aliases(doc: Doc, entities: list[Entity], lex: Lexicon) -> None:
