@@ -552,16 +552,19 @@ def _caps_run(doc: Doc, start: int, end: int, lex: Lexicon) -> tuple[int, int]:
 
 def _leading_place(span: Span, lex: Lexicon) -> int | None:
     """Where a city ends in a name that opens with it and goes on in capitals, as a wire
-    service's source line does ("Prague CTK", "Lima EL COMERCIO"), or with a name of three
-    words or more that opens with its kind ("Havana Radio Rebelde Network"): the city is
-    where the outlet is, not a word of its name. None when the span is no such pair."""
+    service's source line does ("Prague CTK", "Lima EL COMERCIO"), or with a broadcaster's
+    name of three capitalised words or more that opens with its kind ("Havana Radio Rebelde
+    Network"; not "Valdivia Institute of Trade"): the city is where the outlet is, not a
+    word of its name. None when the span is no such pair."""
     doc = span.doc
+    media = lex.onto.classes["MediaOrganization"].cue_words if "MediaOrganization" in lex.onto.classes else frozenset()
     for k in range(min(3, len(span) - 1), 0, -1):
         head, rest = doc[span.start:span.start + k], doc[span.start + k]
         if any(_caps_word(t) for t in head) or not _is_place(head.text, lex) or lex.country_of(rest.text):
             continue
-        tail = doc[rest.i:span.end].text
-        if (tail.isupper() and sum(ch.isalpha() for ch in tail) >= 2) or (span.end - rest.i >= 3 and rest.text in lex.name_cues):
+        tail = doc[rest.i:span.end]
+        if (tail.text.isupper() and sum(ch.isalpha() for ch in tail.text) >= 2) or (
+                len(tail) >= 3 and rest.text in media and not any(t.is_lower for t in tail)):
             return span.start + k
     return None
 
