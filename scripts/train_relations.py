@@ -42,7 +42,7 @@ from sklearn.model_selection import GroupKFold
 ROOT = Path(__file__).resolve().parents[1]
 sys.path.insert(0, str(ROOT))
 
-from kgingest.evaluate import gold_index, norm as news_norm  # noqa: E402
+from kgingest.tools.evaluate import gold_index, norm as news_norm  # noqa: E402
 from kgingest.nlp import entities  # noqa: E402
 from kgingest.nlp.learned.features import doc_arrays  # noqa: E402
 from kgingest.nlp.learned.model import FORMAT, NONE  # noqa: E402

@@ -144,8 +144,21 @@ CASES = {
         ("Dan Suggs, 30, of Boothbay, went down to help.", set()),
         ("Ann Lee, a customer of Bexley Bank, said so.", set()),
         ("Ann Lee, a former physicist at Bexley Labs, said so.", set()),
+        # a bare title does not take an organisation that another title holds
+        ("Former Vantor executive Maria Lopez has raised $90,000, while council Chairman Tom Brady registered $40,000.",
+         set()),
+        ("Ann Hale, a former Brixton University law professor, and Tom Cole, who served as counselor to "
+         "Attorney John Smith, were named.", set()),
     ],
     "headOf": [
+        # a role hung on the party-state tag or the age after the name is still the person's
+        ("Sen. Tom Hale, D-Ohio, chairman of the Senate Finance Committee, said the plan was dropped.",
+         {("Tom Hale", "headOf", "Senate Finance Committee"), ("Tom Hale", "memberOf", "Senate Finance Committee")}),
+        ("Ann Lee, 45, president of Vantor Systems, said profits rose.", {("Ann Lee", "headOf", "Vantor Systems")}),
+        # the chair of a subcommittee is a member of the chamber, not its head
+        ("Tom Hale, chairman of the Senate subcommittee on trade, said so.", {("Tom Hale", "memberOf", "Senate")}),
+        ("It would help, said Rep. Tom Hale, D-Ohio, chairman of the House oversight subcommittee grilling Ann Cole "
+         "and other officials.", {("Tom Hale", "memberOf", "House")}),
         ("The UN Security Council met on Monday. Its sanctions committee listed Ti Jozef, leader of the Baz Rouj "
          "gang, which controls the port road.", set()),
         ("Treasury Secretary Dana Kerr said the plan was sound.", {("Dana Kerr", "headOf", "Treasury Department")}),

@@ -35,9 +35,18 @@ def _role_objects(role: Token, first: int, holder: Entity, ctx: Context) -> list
             for p in c.children:
                 if p.dep_ != "pobj":
                     continue
+                if any(t.pos_ == "VERB" and any(u.pos_ == "NOUN" and ctx.entity(u) is None for u in c.doc[c.i + 1:t.i])
+                       for t in c.doc[c.i + 1:p.i]):
+                    continue    # "chairman of the subcommittee grilling X": X is what the phrase acts on
                 e = ctx.resolve(p) or next((ctx.entity(g) for g in p.children if g.dep_ in {"appos", "compound"}
                                             and ctx.entity(g)), None)
-                if e is not None and e is not holder:
+                if e is not None and e is not holder and ctx.entity(p) is None and p.text.islower() \
+                        and p.lemma_.lower() in ctx.words("subunitNoun") and c.lower_ in {"of", "for", "in"} \
+                        and not any(g.dep_ == "appos" and ctx.entity(g) is e for g in p.children):
+                    # "chairman of the Senate subcommittee on trade": the head of a unit the name modifies
+                    unit = True
+                    out.append((e, "unit", True))
+                elif e is not None and e is not holder:
                     out.append((e, "name-prep" if c in name_preps else "prep-to" if c.lower_ == "to" else "prep",
                                 False))
                 elif c.lower_ in {"of", "for", "in"}:
@@ -197,7 +206,8 @@ def role_rules(ctx: Context, hit: RoleHit) -> Iterator[Candidate]:
         # "The Commerce Department issued a statement in which Secretary X criticised ...":
         # a bare title goes with the one organisation named before it in the sentence
         orgs = {e for t in tok.doc[sent.start:first] for e in [ctx.entity(t)] if e is not None
-                and e.cls in {"GovernmentAgency", "Company", "Organization"} and not e.guessed}
+                and e.cls in {"GovernmentAgency", "Company", "Organization"} and not e.guessed
+                and not _titled(e, sent, tok, ctx)}
         allowed = [p for p in props if p != member and len(orgs) == 1
                    and ctx.onto.allows(p, holder.cls, next(iter(orgs)).cls)]
         if allowed:
@@ -215,6 +225,14 @@ def role_rules(ctx: Context, hit: RoleHit) -> Iterator[Candidate]:
             if body is not None:
                 yield ctx.candidate(holder, member_props[0], body, tok, "role-body", 0.7,
                                 phrase=tok.dep_ not in {"attr", "oprd", "pobj"})
+
+
+def _titled(org: Entity, sent: Span, title: Token, ctx: Context) -> bool:
+    """Whether a mention of the organisation in the sentence modifies another role noun
+    ("a former Vantor executive", "a Brixton University law professor"): that title's
+    organisation, not one a later bare title can take."""
+    return any(ctx.entity(t) is org and t.head.i != t.i and ctx.entity(t.head) is not org
+               and t.head.i != title.i and role_at(t.head, ctx.trig) is not None for t in sent)
 
 
 def _paragraph_company(sent: Span, first: int, ctx: Context, reach: int = 4) -> Entity | None:
