@@ -144,6 +144,11 @@ CASES = {
         ("Dan Suggs, 30, of Boothbay, went down to help.", set()),
         ("Ann Lee, a customer of Bexley Bank, said so.", set()),
         ("Ann Lee, a former physicist at Bexley Labs, said so.", set()),
+        # a comma ends the title's phrase: "on Thursday, spokesman X" is a bare title
+        ("At a regular Bexley Ministry of Trade briefing in Arlen on Thursday, spokesman Tom Reyes would say only "
+         "that talks continue.", {("Tom Reyes", "worksFor", "Ministry of Trade"),
+                                  ("Ministry of Trade", "basedIn", "Bexley")}),
+        ("Ann Lee, a staff member at the Halden Institute, said so.", {("Ann Lee", "worksFor", "Halden Institute")}),
         # a bare title does not take an organisation that another title holds
         ("Former Vantor executive Maria Lopez has raised $90,000, while council Chairman Tom Brady registered $40,000.",
          set()),
@@ -155,6 +160,9 @@ CASES = {
         ("Sen. Tom Hale, D-Ohio, chairman of the Senate Finance Committee, said the plan was dropped.",
          {("Tom Hale", "headOf", "Senate Finance Committee"), ("Tom Hale", "memberOf", "Senate Finance Committee")}),
         ("Ann Lee, 45, president of Vantor Systems, said profits rose.", {("Ann Lee", "headOf", "Vantor Systems")}),
+        # "owner of X and the radio station Y": both
+        ("Jean Morel, owner of the Brixton Savings Bank and the private radio station Vantor FM, was shot on Monday.",
+         {("Jean Morel", "headOf", "Brixton Savings Bank"), ("Jean Morel", "headOf", "Vantor FM")}),
         # the chair of a subcommittee is a member of the chamber, not its head
         ("Tom Hale, chairman of the Senate subcommittee on trade, said so.", {("Tom Hale", "memberOf", "Senate")}),
         ("It would help, said Rep. Tom Hale, D-Ohio, chairman of the House oversight subcommittee grilling Ann Cole "
