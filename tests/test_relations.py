@@ -163,7 +163,11 @@ CASES = {
         # "owner of X and the radio station Y": both
         ("Jean Morel, owner of the Brixton Savings Bank and the private radio station Vantor FM, was shot on Monday.",
          {("Jean Morel", "headOf", "Brixton Savings Bank"), ("Jean Morel", "headOf", "Vantor FM")}),
-        # the chair of a subcommittee is a member of the chamber, not its head
+        # the chair of a subcommittee, a chamber's minority leader: members of the chamber, not its head
+        ("Senate minority leader Tom Hale announced his bid on Monday.", {("Tom Hale", "memberOf", "Senate")}),
+        ("Senate deputy spokesman Tom Hale announced the vote on Monday.", {("Tom Hale", "worksFor", "Senate")}),
+        ("The plan was approved, Senate Chief of Staff Tom Hale said in a statement.",
+         {("Tom Hale", "worksFor", "Senate")}),
         ("Tom Hale, chairman of the Senate subcommittee on trade, said so.", {("Tom Hale", "memberOf", "Senate")}),
         ("It would help, said Rep. Tom Hale, D-Ohio, chairman of the House oversight subcommittee grilling Ann Cole "
          "and other officials.", {("Tom Hale", "memberOf", "House")}),

@@ -188,8 +188,12 @@ def role_rules(ctx: Context, hit: RoleHit) -> Iterator[Candidate]:
         allowed = [p for p in props if ctx.onto.allows(p, holder.cls, obj.cls)
                    and (obj.cls != "Country" or role_text in ctx.onto.properties[p].state_roles)]
         if subordinate or unit:
+            heads = [p for p in allowed if ctx.onto.properties[p].unit_fallback]
             allowed = [ctx.onto.properties[p].unit_fallback or p if ctx.onto.properties[p].unit_fallback else p
                        for p in allowed]
+            if heads and subordinate and member and ctx.cls_is(obj, "Legislature"):
+                # "Senate minority leader X": a member of the chamber (its deputy spokesman is staff)
+                allowed = [member]
         if not allowed and obj.cls == "Person" and not subordinate and how in {"poss", "left", "prep-to"}:
             # a person's deputy, secretary or chief of staff serves that person
             allowed = [p.name for p in sorted(ctx.onto.properties.values(), key=lambda p: p.priority)
