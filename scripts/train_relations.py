@@ -1,7 +1,7 @@
 """Train the learned relation proposer and write kgingest/models/relations.json.
 
     .venv/bin/pip install -e '.[train]'
-    .venv/bin/python scripts/train_relations.py                 # rebuilds the shipped JSON, byte for byte
+    .venv/bin/python scripts/train_relations.py                 # rebuilds the shipped JSON
     .venv/bin/python scripts/train_relations.py --out /tmp/m.json --report
 
 Training pairs are kgingest's own entities (the real pipeline: ``Extractor`` then
@@ -20,8 +20,9 @@ aligning their names with the gold entities exactly as the scorers do:
 One multinomial logistic regression (scikit-learn, newton-cg: deterministic) over the
 properties and "none". The threshold of each property is chosen on out-of-fold
 probabilities of a 5-fold split by document (F0.5: precision counts twice), never below
-0.5. Weights are rounded to 5 decimals and written with sorted keys, so the same data give
-the same bytes.
+0.5. Weights are rounded to 5 decimals and written with sorted keys, meant to give the same
+bytes from the same data; two runs on a loaded machine still differed in the thresholds'
+third decimal (not tracked down: the pair and label counts were equal).
 """
 from __future__ import annotations
 
@@ -42,7 +43,7 @@ from sklearn.model_selection import GroupKFold
 ROOT = Path(__file__).resolve().parents[1]
 sys.path.insert(0, str(ROOT))
 
-from kgingest.evaluate import gold_index, norm as news_norm  # noqa: E402
+from kgingest.tools.evaluate import gold_index, norm as news_norm  # noqa: E402
 from kgingest.nlp import entities  # noqa: E402
 from kgingest.nlp.learned.features import doc_arrays  # noqa: E402
 from kgingest.nlp.learned.model import FORMAT, NONE  # noqa: E402

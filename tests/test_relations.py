@@ -144,8 +144,33 @@ CASES = {
         ("Dan Suggs, 30, of Boothbay, went down to help.", set()),
         ("Ann Lee, a customer of Bexley Bank, said so.", set()),
         ("Ann Lee, a former physicist at Bexley Labs, said so.", set()),
+        # a comma ends the title's phrase: "on Thursday, spokesman X" is a bare title
+        ("At a regular Bexley Ministry of Trade briefing in Arlen on Thursday, spokesman Tom Reyes would say only "
+         "that talks continue.", {("Tom Reyes", "worksFor", "Ministry of Trade"),
+                                  ("Ministry of Trade", "basedIn", "Bexley")}),
+        ("Ann Lee, a staff member at the Halden Institute, said so.", {("Ann Lee", "worksFor", "Halden Institute")}),
+        # a bare title does not take an organisation that another title holds
+        ("Former Vantor executive Maria Lopez has raised $90,000, while council Chairman Tom Brady registered $40,000.",
+         set()),
+        ("Ann Hale, a former Brixton University law professor, and Tom Cole, who served as counselor to "
+         "Attorney John Smith, were named.", set()),
     ],
     "headOf": [
+        # a role hung on the party-state tag or the age after the name is still the person's
+        ("Sen. Tom Hale, D-Ohio, chairman of the Senate Finance Committee, said the plan was dropped.",
+         {("Tom Hale", "headOf", "Senate Finance Committee"), ("Tom Hale", "memberOf", "Senate Finance Committee")}),
+        ("Ann Lee, 45, president of Vantor Systems, said profits rose.", {("Ann Lee", "headOf", "Vantor Systems")}),
+        # "owner of X and the radio station Y": both
+        ("Jean Morel, owner of the Brixton Savings Bank and the private radio station Vantor FM, was shot on Monday.",
+         {("Jean Morel", "headOf", "Brixton Savings Bank"), ("Jean Morel", "headOf", "Vantor FM")}),
+        # the chair of a subcommittee, a chamber's minority leader: members of the chamber, not its head
+        ("Senate minority leader Tom Hale announced his bid on Monday.", {("Tom Hale", "memberOf", "Senate")}),
+        ("Senate deputy spokesman Tom Hale announced the vote on Monday.", {("Tom Hale", "worksFor", "Senate")}),
+        ("The plan was approved, Senate Chief of Staff Tom Hale said in a statement.",
+         {("Tom Hale", "worksFor", "Senate")}),
+        ("Tom Hale, chairman of the Senate subcommittee on trade, said so.", {("Tom Hale", "memberOf", "Senate")}),
+        ("It would help, said Rep. Tom Hale, D-Ohio, chairman of the House oversight subcommittee grilling Ann Cole "
+         "and other officials.", {("Tom Hale", "memberOf", "House")}),
         ("The UN Security Council met on Monday. Its sanctions committee listed Ti Jozef, leader of the Baz Rouj "
          "gang, which controls the port road.", set()),
         ("Treasury Secretary Dana Kerr said the plan was sound.", {("Dana Kerr", "headOf", "Treasury Department")}),

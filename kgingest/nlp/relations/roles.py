@@ -51,6 +51,8 @@ def role_holder(role: Token, ctx: Context) -> Entity | None:
     ent = ctx.entity(head)
     if ent and ent.cls == "Person" and role.dep_ in {"compound", "nmod", "amod", "appos", "nsubj"}:
         return ent
+    if role.dep_ == "appos" and (tag := _tag_after_name(head, role, ctx)) is not None:
+        return tag      # "Sen. X, D-Ohio, chairman of Y", "X, 45, president of Y": past the tag
     nxt = role.doc[role.i + 1] if role.i + 1 < len(role.doc) else None
     if nxt is not None and nxt.text == "." and not role.whitespace_ and role.i + 2 < len(role.doc) \
             and role.text + "." in ctx.words("honorific"):
@@ -72,6 +74,20 @@ def role_holder(role: Token, ctx: Context) -> Entity | None:
                     return e
     return None
 
+
+
+def _tag_after_name(tok: Token, role: Token, ctx: Context) -> Entity | None:
+    """The person a short tag stands in apposition to ("X, D-Ohio,", "X, 45,"), when a
+    role noun was hung on the tag instead of on the name."""
+    e = ctx.entity(tok)
+    if tok.dep_ != "appos" or tok.pos_ not in {"PROPN", "NUM"} or e is not None and not ctx.cls_is(e, "Place"):
+        return None
+    inner = {t.i for t in role.subtree}
+    words = [t for t in tok.subtree if t.i not in inner and not t.is_punct]
+    if len(words) > 3 or any(t.pos_ in {"NOUN", "VERB", "DET", "ADP"} for t in words):
+        return None
+    person = ctx.entity(tok.head)
+    return person if person is not None and person.cls == "Person" else None
 
 
 def _in_title(ent: Entity, first: int, last: int) -> bool:

@@ -32,12 +32,22 @@ def _role_objects(role: Token, first: int, holder: Entity, ctx: Context) -> list
             if c.i >= 2 and c.doc[c.i - 1].text == "," and (other := ctx.entity(c.doc[c.i - 2])) is not None \
                     and other is not holder and other.cls == "Person":
                 continue    # "the first lawmaker since X, of the Y party": Y is X's, not the lawmaker's
-            for p in c.children:
-                if p.dep_ != "pobj":
-                    continue
+            objs = [p for p in c.children if p.dep_ == "pobj"]
+            # "owner of X and the radio station Y": each organisation of the coordination
+            objs += [j for p in objs for j in p.conjuncts if j.i > p.i and _organisation_at(j, ctx) is not None]
+            for p in objs:
+                if any(t.pos_ == "VERB" and any(u.pos_ == "NOUN" and ctx.entity(u) is None for u in c.doc[c.i + 1:t.i])
+                       for t in c.doc[c.i + 1:p.i]):
+                    continue    # "chairman of the subcommittee grilling X": X is what the phrase acts on
                 e = ctx.resolve(p) or next((ctx.entity(g) for g in p.children if g.dep_ in {"appos", "compound"}
                                             and ctx.entity(g)), None)
-                if e is not None and e is not holder:
+                if e is not None and e is not holder and ctx.entity(p) is None and p.text.islower() \
+                        and p.lemma_.lower() in ctx.words("subunitNoun") and c.lower_ in {"of", "for", "in"} \
+                        and not any(g.dep_ == "appos" and ctx.entity(g) is e for g in p.children):
+                    # "chairman of the Senate subcommittee on trade": the head of a unit the name modifies
+                    unit = True
+                    out.append((e, "unit", True))
+                elif e is not None and e is not holder:
                     out.append((e, "name-prep" if c in name_preps else "prep-to" if c.lower_ == "to" else "prep",
                                 False))
                 elif c.lower_ in {"of", "for", "in"}:
@@ -46,6 +56,11 @@ def _role_objects(role: Token, first: int, holder: Entity, ctx: Context) -> list
                              for r in [ctx.resolve(g)] if r is not None and r is not holder]
                     if inner:
                         out.append((inner[0], "unit", True))
+    if any(c.dep_ == "prep" and c.lower_ == "of" for c in role.children):
+        # "owner of X and the radio station Y", parsed with the second organisation on the title
+        out += [(e, "prep", False) for j in role.children if j.dep_ == "conj" and j.i > role.i
+                and role_at(j, ctx.trig) is None for e in [_organisation_at(j, ctx)]
+                if e is not None and e is not holder and all(e is not o for o, _, _ in out)]
     if role.dep_ == "conj" and role.head.i < role.i and (head_hit := role_at(role.head, ctx.trig)):
         # "the commission's executive vice chairman and chief executive, X": the first
         # title's organisation is the second's too
@@ -173,8 +188,12 @@ def role_rules(ctx: Context, hit: RoleHit) -> Iterator[Candidate]:
         allowed = [p for p in props if ctx.onto.allows(p, holder.cls, obj.cls)
                    and (obj.cls != "Country" or role_text in ctx.onto.properties[p].state_roles)]
         if subordinate or unit:
+            heads = [p for p in allowed if ctx.onto.properties[p].unit_fallback]
             allowed = [ctx.onto.properties[p].unit_fallback or p if ctx.onto.properties[p].unit_fallback else p
                        for p in allowed]
+            if heads and subordinate and member and ctx.cls_is(obj, "Legislature"):
+                # "Senate minority leader X": a member of the chamber (its deputy spokesman is staff)
+                allowed = [member]
         if not allowed and obj.cls == "Person" and not subordinate and how in {"poss", "left", "prep-to"}:
             # a person's deputy, secretary or chief of staff serves that person
             allowed = [p.name for p in sorted(ctx.onto.properties.values(), key=lambda p: p.priority)
@@ -191,13 +210,16 @@ def role_rules(ctx: Context, hit: RoleHit) -> Iterator[Candidate]:
         yield ctx.candidate(holder, allowed[0], obj, tok, f"role-{how}", conf, phrase=phrase)
         if ctx.cls_is(obj, "PoliticalParty") and member and allowed[0] != member:
             yield ctx.candidate(holder, member, obj, tok, "role-party", 0.8, phrase=phrase)
-    bare = not any(t.pos_ in {"PROPN", "ADJ"} for t in tok.doc[max(sent.start, first - 2):first])
+    # "Canadian Finance Minister X" is not bare; "on Thursday, spokesman X" is (a comma ends the phrase)
+    before = tok.doc[max(sent.start, first - 2):first]
+    bare = not any(t.pos_ in {"PROPN", "ADJ"} and not any(u.is_punct for u in tok.doc[t.i + 1:first]) for t in before)
     if not objects and bare and not described and not subordinate and tok.dep_ != "pobj" \
             and not any(role_text in ctx.onto.properties[p].state_roles for p in props):
         # "The Commerce Department issued a statement in which Secretary X criticised ...":
         # a bare title goes with the one organisation named before it in the sentence
         orgs = {e for t in tok.doc[sent.start:first] for e in [ctx.entity(t)] if e is not None
-                and e.cls in {"GovernmentAgency", "Company", "Organization"} and not e.guessed}
+                and e.cls in {"GovernmentAgency", "Company", "Organization"} and not e.guessed
+                and not _titled(e, sent, tok, ctx)}
         allowed = [p for p in props if p != member and len(orgs) == 1
                    and ctx.onto.allows(p, holder.cls, next(iter(orgs)).cls)]
         if allowed:
@@ -215,6 +237,21 @@ def role_rules(ctx: Context, hit: RoleHit) -> Iterator[Candidate]:
             if body is not None:
                 yield ctx.candidate(holder, member_props[0], body, tok, "role-body", 0.7,
                                 phrase=tok.dep_ not in {"attr", "oprd", "pobj"})
+
+
+def _organisation_at(tok: Token, ctx: Context) -> Entity | None:
+    """The organisation a word names, or the one its compound or apposition names ("the station Y")."""
+    e = ctx.entity(tok) or next((ctx.entity(g) for g in tok.children if g.dep_ in {"appos", "compound"}
+                                 and ctx.entity(g)), None)
+    return e if e is not None and ctx.cls_is(e, "Organization") else None
+
+
+def _titled(org: Entity, sent: Span, title: Token, ctx: Context) -> bool:
+    """Whether a mention of the organisation in the sentence modifies another role noun
+    ("a former Vantor executive", "a Brixton University law professor"): that title's
+    organisation, not one a later bare title can take."""
+    return any(ctx.entity(t) is org and t.head.i != t.i and ctx.entity(t.head) is not org
+               and t.head.i != title.i and role_at(t.head, ctx.trig) is not None for t in sent)
 
 
 def _paragraph_company(sent: Span, first: int, ctx: Context, reach: int = 4) -> Entity | None:
