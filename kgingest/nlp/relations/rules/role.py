@@ -63,9 +63,10 @@ def _role_objects(role: Token, first: int, holder: Entity, ctx: Context) -> list
     i = first - 1
     unit_heads = ctx.words("unitHeadWord")
     role_words = " ".join(t.lower_ for t in doc[first:role.i + 1])
+    modifiers = ctx.words("roleModifier")
     while i >= 0 and ((doc[i].head.i in range(first, role.i + 1) or doc[i].head == role.head
                        or doc[i].head.i in range(i, role.i + 1)) and not doc[i].is_punct or doc[i].tag_ == "POS"
-                      or doc[i].text == ")"):
+                      or doc[i].text == ")" or _name_on(doc[i], first, role, ctx)):
         if doc[i].text == ")":
             # "Civic Democratic Party (ODS) leader X": the acronym in brackets names the party
             opening = next((j for j in range(i - 1, max(-1, i - 6), -1) if doc[j].text == "("), None)
@@ -90,6 +91,9 @@ def _role_objects(role: Token, first: int, holder: Entity, ctx: Context) -> list
             if named is not None:
                 out.append((named, "left-word", unit))
                 break
+            if doc[i].text in modifiers:
+                i -= 1      # "PDP National Chairman X": a word of the title, not a name
+                continue
             break   # "Canadian Finance Minister": the minister is not head of Canada
         i -= 1
     if unit or any(u for _, _, u in out):
@@ -97,6 +101,19 @@ def _role_objects(role: Token, first: int, holder: Entity, ctx: Context) -> list
         # policy chief": the head of a unit of Y
         out = [(e, how, True) for e, how, _ in out]
     return out
+
+
+def _name_on(tok: Token, first: int, role: Token, ctx: Context) -> bool:
+    """A name of several words whose last word is `tok` and whose head word the parser
+    hangs on the title: "Central Bank of Kenya Governor X" (the last word hangs on "of")."""
+    e = ctx.entity(tok)
+    if e is None:
+        return False
+    m = next((m for m in e.mentions if m.start <= tok.i < m.end), None)
+    if m is None or m.end != tok.i + 1:
+        return False
+    head = m.span(tok.doc).root.head
+    return head.i in range(first, role.i + 1) or head == role.head
 
 
 def _organisation_named_by(word: Token, ctx: Context) -> Entity | None:
