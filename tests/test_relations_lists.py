@@ -1,0 +1,38 @@
+"""Relations from title rosters, multi-word names before a title, relative clauses on the
+subject of a refusal, and "the company" as the paragraph's topic. Sentences are written
+for these tests; their people and companies are invented."""
+from __future__ import annotations
+
+import pytest
+
+pytestmark = pytest.mark.slow
+
+LEAD = "President Tayo Ajani announced the appointments on Monday. The statement listed them as follows: "
+ROUNDUP = "Lumora Labs (Nairobi, Kenya)\nThe startup raised $5m from Baobab Capital and Acacia Ventures on Monday. "
+PLACES = {("Lumora Labs", "basedIn", "Kenya"), ("Lumora Labs", "basedIn", "Nairobi")}
+
+CASES = [
+    # one roster lead-in ("to the President") distributes over the entries that repeat its title
+    (LEAD + "Lina Okafor, Special Adviser to the President on Trade; Musa Bello, Special Adviser on Energy; "
+     "and Ada Nwosu, Special Adviser on Health.",
+     {("Lina Okafor", "advises", "Tayo Ajani"), ("Musa Bello", "advises", "Tayo Ajani"),
+      ("Ada Nwosu", "advises", "Tayo Ajani")}),
+    # the relative clause on the subject of "stopped short of" is asserted; the denied clause is not
+    ("Sen. Mark Dale (D-Ore.), who chairs the Senate Finance Committee, stopped short of criticizing Ann Lowe.",
+     {("Mark Dale", "headOf", "Senate Finance Committee"), ("Mark Dale", "memberOf", "Democrats"),
+      ("Mark Dale", "memberOf", "Senate Finance Committee")}),
+    ("Mark Dale (D-Ore.) denied that he chairs the Senate Finance Committee.",
+     {("Mark Dale", "memberOf", "Democrats")}),
+    # a name of several words before the title, and a capitalised word of the title
+    ("Rates will hold, Central Bank of Ghana Governor Kofi Mensah said on Monday.",
+     {("Kofi Mensah", "headOf", "Central Bank of Ghana")}),
+    ("In a statement, APC National Chairman Bola Ade thanked the voters.", {("Bola Ade", "headOf", "APC")}),
+    # "the company": the one the paragraph is about, not the latest investor named
+    (ROUNDUP + "Jane Wanjiku, a former banker, founded the company in 2019.",
+     {("Jane Wanjiku", "headOf", "Lumora Labs")} | PLACES),
+]
+
+
+@pytest.mark.parametrize("text,expected", CASES)
+def test_relations(extract_one, text, expected):
+    assert {(r.subject.label, r.prop, r.object.label) for r in extract_one(text).relations} == expected
