@@ -12,6 +12,7 @@ from ...ontology import Ontology
 from ..entities import Entity
 from ..lang.en import OBJ, SUBJ
 from .context import Context, Triggers
+from .syntax import relative_person, subjects
 
 
 @dataclass(frozen=True)
@@ -70,6 +71,12 @@ def role_holder(role: Token, ctx: Context) -> Entity | None:
                 e = ctx.resolve(c)
                 if e is not None and e.cls == "Person":
                     return e
+        if verb.dep_ in {"relcl", "xcomp"}:
+            # "X, who becomes head of Y", "X is leaving to become chief executive of Y"
+            people = [e for e in (relative_person(verb.head, ctx) if verb.dep_ == "relcl" else subjects(verb, ctx))
+                      if e.cls == "Person"]
+            if len(people) == 1:
+                return people[0]
     return None
 
 
