@@ -219,7 +219,7 @@ def role_rules(ctx: Context, hit: RoleHit) -> Iterator[Candidate]:
                    and ctx.onto.allows(p, holder.cls, next(iter(orgs)).cls)]
         if allowed:
             yield ctx.candidate(holder, allowed[0], orgs.pop(), tok, "role-sentence", 0.6, phrase=True)
-        elif not orgs and (topic := _paragraph_company(sent, first, ctx)) is not None:
+        elif not orgs and (topic := _paragraph_company(sent, first, ctx) or _lead_company(sent, first, ctx)) is not None:
             # "SikaBox raised $8m ... Chief executive X said ...": the company the paragraph is about
             allowed = [p for p in props if p != member and ctx.onto.allows(p, holder.cls, topic.cls)]
             if allowed:
@@ -239,8 +239,7 @@ def _paragraph_company(sent: Span, first: int, ctx: Context, reach: int = 4) -> 
     executive X said"): the first company in the paragraph (at most `reach` sentences
     back, after a blank line) that heads a sentence as its subject or stands alone as a
     heading. None when the title does not open its sentence."""
-    if any(not (t.is_punct or t.is_space or ctx.trig.roles.get(t.lower_) or t.pos_ in {"CCONJ", "ADJ", "NOUN"})
-           for t in ctx.doc[sent.start:first]):
+    if not _opens(sent, first, ctx):
         return None
     def opens_paragraph(k: int) -> bool:
         before = ctx.text[ctx.sents[k - 1].start_char:ctx.sents[k].start_char]
@@ -260,6 +259,40 @@ def _paragraph_company(sent: Span, first: int, ctx: Context, reach: int = 4) -> 
             if e is not None and e.cls == "Company" and t.dep_ in {"nsubj", "nsubjpass", "ROOT"}:
                 return e
     return None
+
+
+def _opens(sent: Span, first: int, ctx: Context) -> bool:
+    """The title opens its sentence, or follows the quotation the sentence opens with
+    ('"...," chairman X said')."""
+    start = sent.start
+    if ctx.doc[start].is_quote:
+        close = [t.i for t in ctx.doc[start + 1:first] if t.is_quote]
+        if close:
+            start = close[-1] + 1
+    return not any(not (t.is_punct or t.is_space or ctx.trig.roles.get(t.lower_) or t.pos_ in {"CCONJ", "ADJ", "NOUN"})
+                   for t in ctx.doc[start:first])
+
+
+def _lead_company(sent: Span, first: int, ctx: Context, lead: int = 3) -> Entity | None:
+    """The company a story is about, for a bare title that opens a sentence far from any
+    company ("Chief executive X remains responsible for ..."): the subject of one of the
+    story's first `lead` sentences that name a company, named again later."""
+    if not _opens(sent, first, ctx):
+        return None
+    def find() -> Entity | None:
+        seen = 0
+        for s in ctx.sents:
+            named = [(t, e) for t in s if (e := ctx.entity(t)) is not None and e.cls == "Company" and not e.guessed]
+            if not named:
+                continue
+            lead_subject = [e for t, e in named if t.dep_ in {"nsubj", "nsubjpass"} and t.head == s.root]
+            if lead_subject and len(lead_subject[0].mentions) >= 2:
+                return lead_subject[0]
+            seen += 1
+            if seen >= lead:
+                break
+        return None
+    return ctx.once(("role", "lead-company"), find)
 
 
 def _legislature_for(role: Token, sent: Span, ctx: Context) -> Entity | None:
