@@ -9,6 +9,8 @@ pytestmark = pytest.mark.slow
 
 LEAD = "President Tayo Ajani announced the appointments on Monday. The statement listed them as follows: "
 ROUNDUP = "Lumora Labs (Nairobi, Kenya)\nThe startup raised $5m from Baobab Capital and Acacia Ventures on Monday. "
+STORY = "NEW YORK, May 3 - Corvel Systems said on Monday it would cut 200 jobs. The cuts follow a weak quarter.\n\n" \
+    "The board met on Friday. "
 PLACES = {("Lumora Labs", "basedIn", "Kenya"), ("Lumora Labs", "basedIn", "Nairobi")}
 
 CASES = [
@@ -30,6 +32,15 @@ CASES = [
     # "the company": the one the paragraph is about, not the latest investor named
     (ROUNDUP + "Jane Wanjiku, a former banker, founded the company in 2019.",
      {("Jane Wanjiku", "headOf", "Lumora Labs")} | PLACES),
+    # a title after "become" in a relative clause names the one the clause hangs on
+    ("Radek Vlk kept the portfolio for his ally, Eva Dvorak, a former deputy minister, who becomes head of the "
+     "Ministry of Finance.", {("Eva Dvorak", "headOf", "Ministry of Finance")}),
+    ("Radek Vlk, a former deputy minister, denied that he would become head of the Ministry of Finance.", set()),
+    # a bare title far from any company: the company the story leads with; also after an opening quote
+    (STORY + "Chief executive Dana Holt said the plan was painful. Corvel Systems shares fell.",
+     {("Dana Holt", "headOf", "Corvel Systems")}),
+    (STORY + '"The plan is painful but needed," chairman Omar Idris said. Corvel Systems shares fell.',
+     {("Omar Idris", "headOf", "Corvel Systems")}),
 ]
 
 
