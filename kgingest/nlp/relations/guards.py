@@ -58,7 +58,10 @@ def blocked(tok: Token, ctx: Context, phrase: bool = False) -> str | None:
         by_subject = below is not None and below.dep_ in {"nsubj", "csubj"}
         if depth and block_on and not by_subject and phrase_lemmas(t) & blocking:
             return "denied"
-        if block_on and phrase_lemmas(t) & leave and t.tag_ in {"VBD", "VBN"}:
+        # "left in March to join Y": what one left for is not what one left
+        purpose = below is not None and below.dep_ in {"xcomp", "advcl"} and below.i > t.i \
+            and any(c.dep_ == "aux" and c.lower_ == "to" for c in below.children)
+        if block_on and not purpose and phrase_lemmas(t) & leave and t.tag_ in {"VBD", "VBN"}:
             return "former"
         block_on = block_on and not by_subject
         below = t
