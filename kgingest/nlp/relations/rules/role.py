@@ -46,6 +46,8 @@ def _role_objects(role: Token, first: int, holder: Entity, ctx: Context) -> list
                              for r in [ctx.resolve(g)] if r is not None and r is not holder]
                     if inner:
                         out.append((inner[0], "unit", True))
+    if (where := _relative_place(role, ctx)) is not None and where is not holder:
+        out.append((where, "relative", False))
     if role.dep_ == "conj" and role.head.i < role.i and (head_hit := role_at(role.head, ctx.trig)):
         # "the commission's executive vice chairman and chief executive, X": the first
         # title's organisation is the second's too
@@ -101,6 +103,47 @@ def _role_objects(role: Token, first: int, holder: Entity, ctx: Context) -> list
         # policy chief": the head of a unit of Y
         out = [(e, how, True) for e, how, _ in out]
     return out
+
+
+def _served_office(role: Token, ctx: Context) -> Entity | None:
+    """The organisation named for the one a title serves: "adviser to the prime minister in
+    the PMO" -> the PMO. The "to" phrase hangs on the title, or, where the title completes
+    a verb ("was appointed secretary to ..."), on that verb just after the title."""
+    tos = [c for c in role.children if c.dep_ == "prep" and c.lower_ == "to"]
+    verb = role.head if role.dep_ in {"attr", "oprd"} else role.head.head if role.dep_ == "pobj" else None
+    if verb is not None:
+        tos += [c for c in verb.children if c.dep_ == "prep" and c.lower_ == "to" and c.i == role.i + 1]
+    for to in tos:
+        for served in to.children:
+            if served.dep_ != "pobj":
+                continue
+            for c in served.children:
+                if c.dep_ == "prep" and c.lower_ in {"in", "at"}:
+                    for p in c.children:
+                        e = ctx.entity(p)
+                        if p.dep_ == "pobj" and e is not None and e.cls not in {"Person", "Place", "Country"}:
+                            return e
+    return None
+
+
+def _relative_place(role: Token, ctx: Context) -> Entity | None:
+    """The organisation a relative clause of place hangs on, for a title it completes:
+    "Y, a fund where he is chief investment officer", "Y, an importer of which he is
+    managing director"."""
+    if role.dep_ not in {"attr", "oprd"} or role.head.dep_ != "relcl":
+        return None
+    verb = role.head
+    relative = any(c.dep_ == "advmod" and c.lower_ == "where" for c in verb.children) or any(
+        c.dep_ == "prep" and c.lower_ == "of" and any(p.lower_ == "which" for p in c.children)
+        for c in verb.children) or any(c.lower_ == "which" and c.dep_ == "pobj" and c.head.lower_ == "of"
+                                       and c.head.head in (role, verb) for c in role.subtree)
+    if not relative:
+        return None
+    head = verb.head
+    e = ctx.entity(head)
+    if e is None and head.dep_ == "appos":
+        e = ctx.entity(head.head)       # "Y, an Oslo-based fund where ..."
+    return e if e is not None and e.cls != "Person" else None
 
 
 def _name_on(tok: Token, first: int, role: Token, ctx: Context) -> bool:
@@ -165,7 +208,7 @@ def _country_word(tok: Token, ctx: Context) -> str | None:
 # How sure a role noun is of its organisation, by where the organisation stands:
 # "Rheinhagen chief executive X" (left) is surer than "the chief executive of its unit" (unit).
 CONFIDENCE = {"left": 0.9, "poss": 0.85, "prep": 0.85, "prep-to": 0.85, "unit": 0.7, "left-word": 0.75, "appos": 0.8,
-              "name-prep": 0.8}
+              "name-prep": 0.8, "relative": 0.8}
 
 
 def role_rules(ctx: Context, hit: RoleHit) -> Iterator[Candidate]:
@@ -179,6 +222,13 @@ def role_rules(ctx: Context, hit: RoleHit) -> Iterator[Candidate]:
     objects = _role_objects(tok, first, holder, ctx)
     role_text = " ".join(t.lower_ for t in tok.doc[first:tok.i + 1])
     member = membership(ctx.onto)
+    if not described and (office := _served_office(tok, ctx)) is not None and office is not holder:
+        # "adviser to the prime minister in the PMO": serves the minister, works in the office
+        affiliation = next((p.name for p in sorted(ctx.onto.properties.values(), key=lambda p: p.priority)
+                            if p.affiliation and ctx.onto.allows(p.name, holder.cls, office.cls)), None)
+        if affiliation is not None:
+            yield ctx.candidate(holder, affiliation, office, tok, "role-office", 0.75,
+                                phrase=tok.dep_ not in {"attr", "oprd", "pobj"})
     elsewhere = any(how not in {"left", "name-prep"} for _, how, _ in objects)
     for obj, how, unit in objects:
         leads = how == "left" and not (elsewhere or subordinate or unit) and any(
