@@ -41,6 +41,27 @@ CASES = [
      {("Dana Holt", "headOf", "Corvel Systems")}),
     (STORY + '"The plan is painful but needed," chairman Omar Idris said. Corvel Systems shares fell.',
      {("Omar Idris", "headOf", "Corvel Systems")}),
+    # a relative clause of place gives the organisation of the title it completes
+    ("Henrik Lund quit Norbank in May and has launched Skarv Partners, an Oslo-based fund where he is chief "
+     "investment officer.", {("Henrik Lund", "worksFor", "Skarv Partners"), ("Skarv Partners", "basedIn", "Oslo")}),
+    ("Police detained Marc Duval and his firm, Delta Import SA, a Lyon-based importer of which he is managing "
+     "director.", {("Marc Duval", "headOf", "Delta Import SA"), ("Delta Import SA", "basedIn", "Lyon")}),
+    # what one left for is current; what one left is not
+    ("Tom Reyes, the former spokesman, left the ministry in March to join Brightwater Advisory.",
+     {("Tom Reyes", "worksFor", "Brightwater Advisory")}),
+    ("Tom Reyes left Brightwater Advisory in March.", set()),
+    ("Ana Silva will remain at the Office of the Government.", {("Ana Silva", "worksFor", "Office of the Government")}),
+    # serves the prime minister, works in the office named beside the prime minister
+    ("Prime Minister Ravi Nair chaired the meeting. The committee appointed Meera Iyer as adviser to the prime "
+     "minister in the Cabinet Office.", {("Meera Iyer", "advises", "Ravi Nair"), ("Meera Iyer", "worksFor", "Cabinet Office")}),
+    # a vice-president is not "the president"
+    ("President Joseph Mwangi spoke on Monday. Peter Otieno is leaving to become a vice-president of the African "
+     "Development Bank. Grace Wanjiru was appointed adviser to the president.",
+     {("Grace Wanjiru", "advises", "Joseph Mwangi"), ("Peter Otieno", "worksFor", "African Development Bank")}),
+    # a name the parser reads as an adverb is still the object, so the denial reaches the fact
+    ("President Joseph Kamau spoke on Monday. Brian Otieno, chief executive of Acme Bank, whom local media have "
+     "described as an adviser to the president, denied that he advises Kamau.",
+     {("Brian Otieno", "headOf", "Acme Bank")}),
 ]
 
 
