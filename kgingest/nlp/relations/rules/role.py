@@ -88,6 +88,10 @@ def _role_objects(role: Token, first: int, holder: Entity, ctx: Context) -> list
             break
         if e is None and doc[i].pos_ == "NOUN" and doc[i].tag_ != "POS" and role_words in unit_heads:
             unit = True     # "the EU's foreign policy chief": the head of a unit of the EU
+        if e is None and doc[i].pos_ == "NOUN" and doc[i].is_lower and role_words in ctx.words("portfolioTitle") \
+                and (named := _organisation_named_by(doc[i], ctx, doc[i].text.title(), anywhere=False)) is not None:
+            out.append((named, "left-word", unit))   # "Russia's industry minister": the industry ministry
+            break
         if e is None and doc[i].pos_ == "PROPN":
             named = _organisation_named_by(doc[i], ctx)
             if named is not None:
@@ -156,10 +160,18 @@ def _name_on(tok: Token, first: int, role: Token, ctx: Context) -> bool:
     if m is None or m.end != tok.i + 1:
         return False
     head = m.span(tok.doc).root.head
-    return head.i in range(first, role.i + 1) or head == role.head
+    if head.i in range(first, role.i + 1) or head == role.head:
+        return True
+    # "Ardent chief executive Cho Min-jun met ...": the parser makes the name a subject of
+    # its own, but name, title and person stand side by side
+    # (not a conjunct: "Trade, Industry and Energy Minister X" names no "Energy")
+    after = ctx.entity(tok.doc[role.i + 1]) if role.i + 1 < len(tok.doc) else None
+    return m.end == first and e.cls not in {"Person", "Place", "Country"} and not e.guessed \
+        and m.span(tok.doc).root.dep_ != "conj" and after is not None and after.cls == "Person" \
+        and not any(t.is_punct for t in tok.doc[first:role.i + 1])
 
 
-def _organisation_named_by(word: Token, ctx: Context) -> Entity | None:
+def _organisation_named_by(word: Token, ctx: Context, text: str | None = None, anywhere: bool = True) -> Entity | None:
     """The one organisation whose name contains this word, named near it (two sentences
     either side) or else anywhere in the document: "Commerce" in "Commerce Secretary X" ->
     the Commerce Department. A country before the word picks among several: "Chinese
@@ -167,10 +179,12 @@ def _organisation_named_by(word: Token, ctx: Context) -> Entity | None:
     n = ctx.sent_index[word.i]
     near = ctx.sents[max(0, n - 2)].start, ctx.sents[min(len(ctx.sents) - 1, n + 2)].end
     named = [e for e in ctx.ents.items if e.cls not in {"Person", "Country", "Place"}
-             and word.text in (e.label.split() + [w for a in e.aliases for w in a.split()])]
+             and (text or word.text) in (e.label.split() + [w for a in e.aliases for w in a.split()])]
     country = next((c for t in word.doc[max(0, word.i - 2):word.i] for c in [_country_word(t, ctx)] if c), None)
     hits = [e for e in named if any(near[0] <= m.start < near[1] for m in e.mentions)]
-    if not hits and country is None:
+    if not anywhere:
+        named = hits
+    if not hits and country is None and anywhere:
         hits = [e for e in named if e.cls == "GovernmentAgency"]
     if country is not None:
         # the organisation named with this country anywhere; else an untied one nearby
@@ -268,12 +282,14 @@ def role_rules(ctx: Context, hit: RoleHit) -> Iterator[Candidate]:
         allowed = [p for p in props if p != member and len(orgs) == 1
                    and ctx.onto.allows(p, holder.cls, next(iter(orgs)).cls)]
         if allowed:
-            yield ctx.candidate(holder, allowed[0], orgs.pop(), tok, "role-sentence", 0.6, phrase=True)
+            yield ctx.candidate(holder, allowed[0], orgs.pop(), tok, "role-sentence", 0.6,
+                                phrase=tok.dep_ not in {"attr", "oprd", "pobj"})
         elif not orgs and (topic := _paragraph_company(sent, first, ctx) or _lead_company(sent, first, ctx)) is not None:
             # "SikaBox raised $8m ... Chief executive X said ...": the company the paragraph is about
             allowed = [p for p in props if p != member and ctx.onto.allows(p, holder.cls, topic.cls)]
             if allowed:
-                yield ctx.candidate(holder, allowed[0], topic, tok, "role-paragraph", 0.55, phrase=True)
+                yield ctx.candidate(holder, allowed[0], topic, tok, "role-paragraph", 0.55,
+                                    phrase=tok.dep_ not in {"attr", "oprd", "pobj"})
     if not objects:
         # a member of a body named elsewhere in the sentence or by the title: "Sen." -> Senate
         member_props = [p for p in props if "Legislature" in ctx.onto.properties[p].range]
