@@ -62,6 +62,15 @@ CASES = [
     ("President Joseph Kamau spoke on Monday. Brian Otieno, chief executive of Acme Bank, whom local media have "
      "described as an adviser to the president, denied that he advises Kamau.",
      {("Brian Otieno", "headOf", "Acme Bank")}),
+    # an organisation's name right before "chief executive NAME", whatever the parser hangs it on
+    ("Orvane Robotics said on Monday that Orvane chief executive Jana Holt met Omar Said twice in March.",
+     {("Jana Holt", "headOf", "Orvane Robotics"), ("Jana Holt", "meetsWith", "Omar Said")}),
+    # a purpose clause of an appointment: hired to advise is an adviser; hired to run a book is a job
+    ("Quill Partners has hired Sara Lind to advise it on the listing.", {("Sara Lind", "advises", "Quill Partners")}),
+    ("Quill Partners has hired Sara Lind to run its Asian book.", {("Sara Lind", "worksFor", "Quill Partners")}),
+    # a lower-case portfolio before "minister": the ministry named after it nearby
+    ("Ivan Petrov met Russia's energy minister, Oleg Smirnov, in Moscow, according to a readout from the Ministry "
+     "of Energy.", {("Ivan Petrov", "meetsWith", "Oleg Smirnov"), ("Oleg Smirnov", "headOf", "Ministry of Energy")}),
 ]
 
 
