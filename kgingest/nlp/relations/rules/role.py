@@ -187,11 +187,13 @@ def _organisation_named_by(word: Token, ctx: Context, text: str | None = None, a
     if not hits and country is None and anywhere:
         hits = [e for e in named if e.cls == "GovernmentAgency"]
     if country is not None:
-        # the organisation named with this country anywhere; else an untied one nearby
-        # ("Japanese Foreign Minister" is not head of the "Chinese Foreign Ministry")
+        # the organisation named with this country anywhere; else an untied one in the same
+        # sentence ("Japanese Foreign Minister" is not head of the "Chinese Foreign Ministry",
+        # nor of a foreign office named two sentences off)
         tied = {e: _countries_before(e, ctx) for e in named}
+        sent = ctx.sents[n]
         own = [e for e in named if country in tied[e]]
-        hits = own or [e for e in hits if not tied[e]]
+        hits = own or [e for e in hits if not tied[e] and any(sent.start <= m.start < sent.end for m in e.mentions)]
     return hits[0] if len(hits) == 1 else None
 
 
