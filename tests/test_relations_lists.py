@@ -71,6 +71,14 @@ CASES = [
     # a lower-case portfolio before "minister": the ministry named after it nearby
     ("Ivan Petrov met Russia's energy minister, Oleg Smirnov, in Moscow, according to a readout from the Ministry "
      "of Energy.", {("Ivan Petrov", "meetsWith", "Oleg Smirnov"), ("Oleg Smirnov", "headOf", "Ministry of Energy")}),
+    # a joint secretary works in the ministry; a dismissed report appoints nobody
+    ("Ravi Das, a joint secretary in the Ministry of Home Affairs, spoke on Monday.",
+     {("Ravi Das", "worksFor", "Ministry of Home Affairs")}),
+    ("The Presidency dismissed reports that oil magnate Sam Obi, chairman of Delta Crest Petroleum, had been "
+     "appointed an adviser.", {("Sam Obi", "headOf", "Delta Crest Petroleum")}),
+    # "Ukrainian Foreign Minister" heads no foreign office that the text never ties to Ukraine
+    ("The Foreign, Commonwealth and Development Office added two firms to the UK Sanctions List. Ukrainian Foreign "
+     "Minister Olena Koval welcomed the move.", set()),
 ]
 
 
