@@ -25,7 +25,7 @@ from .registry import proposers
 DEFAULT_PROPOSERS = ("kgingest.role.v1", "kgingest.verb.v1", "kgingest.event.v1", "kgingest.judgement.v1",
                      "kgingest.quote.v1", "kgingest.location.v1", "kgingest.group.v1", "kgingest.enumeration.v1",
                      "kgingest.career.v1", "kgingest.affiliation.v1", "kgingest.seat.v1", "kgingest.placement.v1",
-                     "kgingest.country.v1", "kgingest.partisan.v1")
+                     "kgingest.country.v1", "kgingest.partisan.v1", "kgingest.roster.v1")
 
 
 class Proposer(Protocol):

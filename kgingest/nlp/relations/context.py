@@ -292,10 +292,24 @@ class Context:
         for cls in self.onto.precedence:
             c = self.onto.classes.get(cls)
             if c and (low in {w.lower() for w in c.cue_words if w.islower()} or low in {w.lower() for w in c.cue_suffixes}):
-                recent = [e for _, e in self.mentions_before(tok, 3) if self.cls_is(e, cls)]
-                if recent:
-                    return recent[-1]
+                found = [(i, e) for i, e in self.mentions_before(tok, 3) if self.cls_is(e, cls)]
+                # "X raised $5m from A and B. ... founded the company": the one a sentence is
+                # about (its subject, or a heading), not the latest one named
+                topics = [e for i, e in found if self._topic(i)] if tok.dep_ != "appos" else []
+                if topics:
+                    return topics[-1]
+                if found:
+                    return found[-1][1]
         return None
+
+    def _topic(self, i: int) -> bool:
+        """The mention ending at token i is what its sentence is about: its subject or a
+        heading (the sentence's root)."""
+        t = self.doc[i]
+        e = self.entity(t)
+        while t.head != t and self.entity(t.head) is e and t.head.i > t.i:
+            t = t.head
+        return t.dep_ in {"nsubj", "nsubjpass"} and t.head.dep_ == "ROOT" or t.dep_ == "ROOT"
 
     def group(self, tok: Token) -> list[Entity]:
         """The entities a noun phrase names: itself or its appositive, and its conjuncts

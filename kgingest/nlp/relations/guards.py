@@ -44,6 +44,7 @@ def blocked(tok: Token, ctx: Context, phrase: bool = False) -> str | None:
     negation, hedge, blocking = ctx.words("negation"), ctx.words("hedge"), ctx.words("blockingVerb")
     leave = ctx.words("leaveVerb")
     neg_on = hedge_on = block_on = True
+    below: Token | None = None
     for depth, t in enumerate(ancestors(tok, 1 if phrase else 6)):
         for c in t.children:
             if neg_on and (c.dep_ == "neg" or (c.dep_ in {"advmod", "det", "preconj"} and c.lower_ in negation)):
@@ -52,10 +53,18 @@ def blocked(tok: Token, ctx: Context, phrase: bool = False) -> str | None:
                 return "hypothetical"
             if hedge_on and c.dep_ == "mark" and c.lower_ in hedge and t.pos_ in {"VERB", "AUX"}:
                 return "hypothetical"
-        if depth and block_on and phrase_lemmas(t) & blocking:
+        # "X, who chairs Y, stopped short of criticising Z": the one who denies or refuses
+        # is not what is denied
+        by_subject = below is not None and below.dep_ in {"nsubj", "csubj"}
+        if depth and block_on and not by_subject and phrase_lemmas(t) & blocking:
             return "denied"
-        if block_on and phrase_lemmas(t) & leave and t.tag_ in {"VBD", "VBN"}:
+        # "left in March to join Y": what one left for is not what one left
+        purpose = below is not None and below.dep_ in {"xcomp", "advcl"} and below.i > t.i \
+            and any(c.dep_ == "aux" and c.lower_ == "to" for c in below.children)
+        if block_on and not purpose and phrase_lemmas(t) & leave and t.tag_ in {"VBD", "VBN"}:
             return "former"
+        block_on = block_on and not by_subject
+        below = t
         neg_on = neg_on and t.dep_ in NEGATION_PASSES
         hedge_on = hedge_on and t.dep_ in HEDGE_PASSES
         block_on = block_on and t.dep_ in BLOCKING_PASSES

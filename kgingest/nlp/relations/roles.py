@@ -12,6 +12,7 @@ from ...ontology import Ontology
 from ..entities import Entity
 from ..lang.en import OBJ, SUBJ
 from .context import Context, Triggers
+from .syntax import relative_person, subjects
 
 
 @dataclass(frozen=True)
@@ -72,6 +73,18 @@ def role_holder(role: Token, ctx: Context) -> Entity | None:
                 e = ctx.resolve(c)
                 if e is not None and e.cls == "Person":
                     return e
+        if role.dep_ == "pobj":
+            # "appointed X as adviser to ...": the one appointed
+            people = [e for c in verb.children if c.dep_ in OBJ for e in [ctx.entity(c)] if e is not None
+                      and e.cls == "Person"]
+            if len(people) == 1:
+                return people[0]
+        if verb.dep_ in {"relcl", "xcomp"}:
+            # "X, who becomes head of Y", "X is leaving to become chief executive of Y"
+            people = [e for e in (relative_person(verb.head, ctx) if verb.dep_ == "relcl" else subjects(verb, ctx))
+                      if e.cls == "Person"]
+            if len(people) == 1:
+                return people[0]
     return None
 
 
@@ -102,6 +115,7 @@ def role_hits(ctx: Context) -> tuple[tuple[RoleHit, ...], dict[str, tuple[tuple[
     given before the noun, as a reader meets them."""
     trig = ctx.trig
     honorific = ctx.words("honorific")
+    subordinate = ctx.words("subordinateWord")
     titles: dict[str, list[tuple[int, Entity]]] = defaultdict(list)
     frozen: dict[str, tuple[tuple[int, Entity], ...]] = {}
     hits = []
@@ -131,9 +145,14 @@ def role_hits(ctx: Context) -> tuple[tuple[RoleHit, ...], dict[str, tuple[tuple[
                 described = False
             if holder is None:
                 continue
-            for w in tok.doc[first:tok.i + 1]:
-                titles[w.lemma_.lower()].append((tok.i, holder))
-            titles[tok.lemma_.lower()].append((tok.i, holder))
+            words = [w.lemma_.lower() for w in tok.doc[first:tok.i + 1]]
+            if set(words) & subordinate:
+                # a vice-president is not "the president": only the whole title names them
+                words = [" ".join(words).replace(" - ", "-")]
+            else:
+                words.append(tok.lemma_.lower())
+            for w in words:
+                titles[w].append((tok.i, holder))
             frozen = {w: tuple(v) for w, v in titles.items()}
             hits.append(RoleHit(tok.i, first, tuple(props), holder, described))
     return tuple(hits), frozen

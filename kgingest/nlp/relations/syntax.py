@@ -88,6 +88,11 @@ def objects(verb: Token, ctx: Context, about_owner: bool = False) -> list[Entity
             if not grp and about_owner and (owner := ctx.owner(c)) is not None:
                 grp = [owner]
             out += grp
+    if not out and verb.pos_ == "VERB" and verb.i + 1 < len(verb.doc):
+        nxt = verb.doc[verb.i + 1]
+        e = ctx.entity(nxt)
+        if nxt.head == verb and nxt.dep_ in {"advmod", "npadvmod"} and e is not None and e.cls == "Person":
+            out.append(e)   # "that he advises Kiptoo": the small parser reads the name as an adverb
     return out
 
 

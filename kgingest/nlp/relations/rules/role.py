@@ -61,6 +61,8 @@ def _role_objects(role: Token, first: int, holder: Entity, ctx: Context) -> list
         out += [(e, "prep", False) for j in role.children if j.dep_ == "conj" and j.i > role.i
                 and role_at(j, ctx.trig) is None for e in [_organisation_at(j, ctx)]
                 if e is not None and e is not holder and all(e is not o for o, _, _ in out)]
+    if (where := _relative_place(role, ctx)) is not None and where is not holder:
+        out.append((where, "relative", False))
     if role.dep_ == "conj" and role.head.i < role.i and (head_hit := role_at(role.head, ctx.trig)):
         # "the commission's executive vice chairman and chief executive, X": the first
         # title's organisation is the second's too
@@ -78,9 +80,10 @@ def _role_objects(role: Token, first: int, holder: Entity, ctx: Context) -> list
     i = first - 1
     unit_heads = ctx.words("unitHeadWord")
     role_words = " ".join(t.lower_ for t in doc[first:role.i + 1])
+    modifiers = ctx.words("roleModifier")
     while i >= 0 and ((doc[i].head.i in range(first, role.i + 1) or doc[i].head == role.head
                        or doc[i].head.i in range(i, role.i + 1)) and not doc[i].is_punct or doc[i].tag_ == "POS"
-                      or doc[i].text == ")"):
+                      or doc[i].text == ")" or _name_on(doc[i], first, role, ctx)):
         if doc[i].text == ")":
             # "Civic Democratic Party (ODS) leader X": the acronym in brackets names the party
             opening = next((j for j in range(i - 1, max(-1, i - 6), -1) if doc[j].text == "("), None)
@@ -100,11 +103,18 @@ def _role_objects(role: Token, first: int, holder: Entity, ctx: Context) -> list
             break
         if e is None and doc[i].pos_ == "NOUN" and doc[i].tag_ != "POS" and role_words in unit_heads:
             unit = True     # "the EU's foreign policy chief": the head of a unit of the EU
+        if e is None and doc[i].pos_ == "NOUN" and doc[i].is_lower and role_words in ctx.words("portfolioTitle") \
+                and (named := _organisation_named_by(doc[i], ctx, doc[i].text.title(), anywhere=False)) is not None:
+            out.append((named, "left-word", unit))   # "Russia's industry minister": the industry ministry
+            break
         if e is None and doc[i].pos_ == "PROPN":
             named = _organisation_named_by(doc[i], ctx)
             if named is not None:
                 out.append((named, "left-word", unit))
                 break
+            if doc[i].text in modifiers:
+                i -= 1      # "PDP National Chairman X": a word of the title, not a name
+                continue
             break   # "Canadian Finance Minister": the minister is not head of Canada
         i -= 1
     if unit or any(u for _, _, u in out):
@@ -114,7 +124,69 @@ def _role_objects(role: Token, first: int, holder: Entity, ctx: Context) -> list
     return out
 
 
-def _organisation_named_by(word: Token, ctx: Context) -> Entity | None:
+def _served_office(role: Token, ctx: Context) -> Entity | None:
+    """The organisation named for the one a title serves: "adviser to the prime minister in
+    the PMO" -> the PMO. The "to" phrase hangs on the title, or, where the title completes
+    a verb ("was appointed secretary to ..."), on that verb just after the title."""
+    tos = [c for c in role.children if c.dep_ == "prep" and c.lower_ == "to"]
+    verb = role.head if role.dep_ in {"attr", "oprd"} else role.head.head if role.dep_ == "pobj" else None
+    if verb is not None:
+        tos += [c for c in verb.children if c.dep_ == "prep" and c.lower_ == "to" and c.i == role.i + 1]
+    for to in tos:
+        for served in to.children:
+            if served.dep_ != "pobj":
+                continue
+            for c in served.children:
+                if c.dep_ == "prep" and c.lower_ in {"in", "at"}:
+                    for p in c.children:
+                        e = ctx.entity(p)
+                        if p.dep_ == "pobj" and e is not None and e.cls not in {"Person", "Place", "Country"}:
+                            return e
+    return None
+
+
+def _relative_place(role: Token, ctx: Context) -> Entity | None:
+    """The organisation a relative clause of place hangs on, for a title it completes:
+    "Y, a fund where he is chief investment officer", "Y, an importer of which he is
+    managing director"."""
+    if role.dep_ not in {"attr", "oprd"} or role.head.dep_ != "relcl":
+        return None
+    verb = role.head
+    relative = any(c.dep_ == "advmod" and c.lower_ == "where" for c in verb.children) or any(
+        c.dep_ == "prep" and c.lower_ == "of" and any(p.lower_ == "which" for p in c.children)
+        for c in verb.children) or any(c.lower_ == "which" and c.dep_ == "pobj" and c.head.lower_ == "of"
+                                       and c.head.head in (role, verb) for c in role.subtree)
+    if not relative:
+        return None
+    head = verb.head
+    e = ctx.entity(head)
+    if e is None and head.dep_ == "appos":
+        e = ctx.entity(head.head)       # "Y, an Oslo-based fund where ..."
+    return e if e is not None and e.cls != "Person" else None
+
+
+def _name_on(tok: Token, first: int, role: Token, ctx: Context) -> bool:
+    """A name of several words whose last word is `tok` and whose head word the parser
+    hangs on the title: "Central Bank of Kenya Governor X" (the last word hangs on "of")."""
+    e = ctx.entity(tok)
+    if e is None:
+        return False
+    m = next((m for m in e.mentions if m.start <= tok.i < m.end), None)
+    if m is None or m.end != tok.i + 1:
+        return False
+    head = m.span(tok.doc).root.head
+    if head.i in range(first, role.i + 1) or head == role.head:
+        return True
+    # "Ardent chief executive Cho Min-jun met ...": the parser makes the name a subject of
+    # its own, but name, title and person stand side by side
+    # (not a conjunct: "Trade, Industry and Energy Minister X" names no "Energy")
+    after = ctx.entity(tok.doc[role.i + 1]) if role.i + 1 < len(tok.doc) else None
+    return m.end == first and e.cls not in {"Person", "Place", "Country"} and not e.guessed \
+        and m.span(tok.doc).root.dep_ != "conj" and after is not None and after.cls == "Person" \
+        and not any(t.is_punct for t in tok.doc[first:role.i + 1])
+
+
+def _organisation_named_by(word: Token, ctx: Context, text: str | None = None, anywhere: bool = True) -> Entity | None:
     """The one organisation whose name contains this word, named near it (two sentences
     either side) or else anywhere in the document: "Commerce" in "Commerce Secretary X" ->
     the Commerce Department. A country before the word picks among several: "Chinese
@@ -122,17 +194,21 @@ def _organisation_named_by(word: Token, ctx: Context) -> Entity | None:
     n = ctx.sent_index[word.i]
     near = ctx.sents[max(0, n - 2)].start, ctx.sents[min(len(ctx.sents) - 1, n + 2)].end
     named = [e for e in ctx.ents.items if e.cls not in {"Person", "Country", "Place"}
-             and word.text in (e.label.split() + [w for a in e.aliases for w in a.split()])]
+             and (text or word.text) in (e.label.split() + [w for a in e.aliases for w in a.split()])]
     country = next((c for t in word.doc[max(0, word.i - 2):word.i] for c in [_country_word(t, ctx)] if c), None)
     hits = [e for e in named if any(near[0] <= m.start < near[1] for m in e.mentions)]
-    if not hits and country is None:
+    if not anywhere:
+        named = hits
+    if not hits and country is None and anywhere:
         hits = [e for e in named if e.cls == "GovernmentAgency"]
     if country is not None:
-        # the organisation named with this country anywhere; else an untied one nearby
-        # ("Japanese Foreign Minister" is not head of the "Chinese Foreign Ministry")
+        # the organisation named with this country anywhere; else an untied one in the same
+        # sentence ("Japanese Foreign Minister" is not head of the "Chinese Foreign Ministry",
+        # nor of a foreign office named two sentences off)
         tied = {e: _countries_before(e, ctx) for e in named}
+        sent = ctx.sents[n]
         own = [e for e in named if country in tied[e]]
-        hits = own or [e for e in hits if not tied[e]]
+        hits = own or [e for e in hits if not tied[e] and any(sent.start <= m.start < sent.end for m in e.mentions)]
     return hits[0] if len(hits) == 1 else None
 
 
@@ -163,7 +239,7 @@ def _country_word(tok: Token, ctx: Context) -> str | None:
 # How sure a role noun is of its organisation, by where the organisation stands:
 # "Rheinhagen chief executive X" (left) is surer than "the chief executive of its unit" (unit).
 CONFIDENCE = {"left": 0.9, "poss": 0.85, "prep": 0.85, "prep-to": 0.85, "unit": 0.7, "left-word": 0.75, "appos": 0.8,
-              "name-prep": 0.8}
+              "name-prep": 0.8, "relative": 0.8}
 
 
 def role_rules(ctx: Context, hit: RoleHit) -> Iterator[Candidate]:
@@ -177,6 +253,13 @@ def role_rules(ctx: Context, hit: RoleHit) -> Iterator[Candidate]:
     objects = _role_objects(tok, first, holder, ctx)
     role_text = " ".join(t.lower_ for t in tok.doc[first:tok.i + 1])
     member = membership(ctx.onto)
+    if not described and (office := _served_office(tok, ctx)) is not None and office is not holder:
+        # "adviser to the prime minister in the PMO": serves the minister, works in the office
+        affiliation = next((p.name for p in sorted(ctx.onto.properties.values(), key=lambda p: p.priority)
+                            if p.affiliation and ctx.onto.allows(p.name, holder.cls, office.cls)), None)
+        if affiliation is not None:
+            yield ctx.candidate(holder, affiliation, office, tok, "role-office", 0.75,
+                                phrase=tok.dep_ not in {"attr", "oprd", "pobj"})
     elsewhere = any(how not in {"left", "name-prep"} for _, how, _ in objects)
     for obj, how, unit in objects:
         leads = how == "left" and not (elsewhere or subordinate or unit) and any(
@@ -223,12 +306,14 @@ def role_rules(ctx: Context, hit: RoleHit) -> Iterator[Candidate]:
         allowed = [p for p in props if p != member and len(orgs) == 1
                    and ctx.onto.allows(p, holder.cls, next(iter(orgs)).cls)]
         if allowed:
-            yield ctx.candidate(holder, allowed[0], orgs.pop(), tok, "role-sentence", 0.6, phrase=True)
-        elif not orgs and (topic := _paragraph_company(sent, first, ctx)) is not None:
+            yield ctx.candidate(holder, allowed[0], orgs.pop(), tok, "role-sentence", 0.6,
+                                phrase=tok.dep_ not in {"attr", "oprd", "pobj"})
+        elif not orgs and (topic := _paragraph_company(sent, first, ctx) or _lead_company(sent, first, ctx)) is not None:
             # "SikaBox raised $8m ... Chief executive X said ...": the company the paragraph is about
             allowed = [p for p in props if p != member and ctx.onto.allows(p, holder.cls, topic.cls)]
             if allowed:
-                yield ctx.candidate(holder, allowed[0], topic, tok, "role-paragraph", 0.55, phrase=True)
+                yield ctx.candidate(holder, allowed[0], topic, tok, "role-paragraph", 0.55,
+                                    phrase=tok.dep_ not in {"attr", "oprd", "pobj"})
     if not objects:
         # a member of a body named elsewhere in the sentence or by the title: "Sen." -> Senate
         member_props = [p for p in props if "Legislature" in ctx.onto.properties[p].range]
@@ -259,8 +344,7 @@ def _paragraph_company(sent: Span, first: int, ctx: Context, reach: int = 4) -> 
     executive X said"): the first company in the paragraph (at most `reach` sentences
     back, after a blank line) that heads a sentence as its subject or stands alone as a
     heading. None when the title does not open its sentence."""
-    if any(not (t.is_punct or t.is_space or ctx.trig.roles.get(t.lower_) or t.pos_ in {"CCONJ", "ADJ", "NOUN"})
-           for t in ctx.doc[sent.start:first]):
+    if not _opens(sent, first, ctx):
         return None
     def opens_paragraph(k: int) -> bool:
         before = ctx.text[ctx.sents[k - 1].start_char:ctx.sents[k].start_char]
@@ -280,6 +364,40 @@ def _paragraph_company(sent: Span, first: int, ctx: Context, reach: int = 4) -> 
             if e is not None and e.cls == "Company" and t.dep_ in {"nsubj", "nsubjpass", "ROOT"}:
                 return e
     return None
+
+
+def _opens(sent: Span, first: int, ctx: Context) -> bool:
+    """The title opens its sentence, or follows the quotation the sentence opens with
+    ('"...," chairman X said')."""
+    start = sent.start
+    if ctx.doc[start].is_quote:
+        close = [t.i for t in ctx.doc[start + 1:first] if t.is_quote]
+        if close:
+            start = close[-1] + 1
+    return not any(not (t.is_punct or t.is_space or ctx.trig.roles.get(t.lower_) or t.pos_ in {"CCONJ", "ADJ", "NOUN"})
+                   for t in ctx.doc[start:first])
+
+
+def _lead_company(sent: Span, first: int, ctx: Context, lead: int = 3) -> Entity | None:
+    """The company a story is about, for a bare title that opens a sentence far from any
+    company ("Chief executive X remains responsible for ..."): the subject of one of the
+    story's first `lead` sentences that name a company, named again later."""
+    if not _opens(sent, first, ctx):
+        return None
+    def find() -> Entity | None:
+        seen = 0
+        for s in ctx.sents:
+            named = [(t, e) for t in s if (e := ctx.entity(t)) is not None and e.cls == "Company" and not e.guessed]
+            if not named:
+                continue
+            lead_subject = [e for t, e in named if t.dep_ in {"nsubj", "nsubjpass"} and t.head == s.root]
+            if lead_subject and len(lead_subject[0].mentions) >= 2:
+                return lead_subject[0]
+            seen += 1
+            if seen >= lead:
+                break
+        return None
+    return ctx.once(("role", "lead-company"), find)
 
 
 def _legislature_for(role: Token, sent: Span, ctx: Context) -> Entity | None:

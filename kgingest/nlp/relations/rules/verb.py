@@ -55,6 +55,17 @@ def _role_of_appointment(verb: Token, ctx: Context) -> tuple[Token | None, Entit
     return None, None
 
 
+def _purpose(verb: Token, ctx: Context) -> list[str]:
+    """The property a purpose clause gives an appointment ("hired X to advise it" ->
+    advises), for a verb of a property that is neither employment nor leadership."""
+    for c in verb.children:
+        if c.dep_ in {"xcomp", "advcl"} and c.i > verb.i and any(a.dep_ == "aux" and a.lower_ == "to" for a in c.children):
+            return [p for p, trig, kind in ctx.trig.verbs.get(c.lemma_.lower(), []) if kind == "active" and not trig.prep
+                    and not ctx.onto.properties[p].affiliation and not ctx.onto.properties[p].unit_fallback
+                    and ctx.onto.properties[p].role_nouns]
+    return []
+
+
 def verb_rules(ctx: Context, sent: Span) -> Iterator[Candidate]:
     for verb in ctx.scan(sent, lemmas=ctx.trig.verbs, pos={"VERB", "AUX"}):
         entries = ctx.trig.verbs.get(verb.lemma_.lower(), [])
@@ -111,6 +122,8 @@ def verb_rules(ctx: Context, sent: Span) -> Iterator[Candidate]:
                         ctx.entity(x) for x in p.subtree) for p in role.children)
                     if former(role, ctx):
                         continue
+                elif (purpose := _purpose(verb, ctx)):
+                    props = purpose     # "hired X to advise it": hired as an adviser
                 for person in people:
                     for org in orgs:
                         allowed = [p for p in props if ctx.onto.allows(p, person.cls, org.cls)]
