@@ -57,7 +57,6 @@ class Triggers:
 
 triggers = per_ontology(Triggers.build)
 
-_TOKENS = "tokens"  # Context.cache: the Doc's Tokens
 _INDEX = "index"    # Context.cache: (lower-cased word -> token positions, lemma -> token positions)
 _SMALL = 8          # a query set this small is keyed by its content
 
@@ -135,7 +134,7 @@ class Context:
         """The tokens of a sentence (or any span) that a rule looks at: lower-cased text in `words`, lemma
         in `lemmas` or (with `entities`) inside an entity mention, and POS in `pos`.
         Picked from the Doc's token strings, so the other tokens cost almost nothing."""
-        doc = self.tokens
+        doc = self.doc
         hits = self._hits(words, lemmas, pos, entities)
         if hits is None:
             lower, lemma, tags = self.strings
@@ -147,14 +146,6 @@ class Context:
         lo = bisect_left(hits, span.start)
         for i in hits[lo:bisect_left(hits, span.end, lo)]:
             yield doc[i]
-
-    @property
-    def tokens(self) -> list[Token]:
-        """The Doc's Tokens, made once a Doc (``doc[i]`` makes a new Token object each time)."""
-        made = self.cache.get(_TOKENS)
-        if made is None:
-            made = self.cache[_TOKENS] = list(self.doc)
-        return made
 
     def _hits(self, words: Collection[str], lemmas: Collection[str], pos: Collection[str] | None,
               entities: bool) -> list[int] | None:

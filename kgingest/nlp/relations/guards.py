@@ -68,11 +68,9 @@ def former(role: Token, ctx: Context) -> bool:
     """'former adviser', 'ex-chief executive', 'then-secretary'; 'X's head of rates until
     January' (a time limit on the title itself, not on the verb: 'will serve until 2027')."""
     words = ctx.words("formerWord")
-    lower = ctx.strings.lower  # read once a Doc: a Token's lower_ is a string-store lookup
-    children = list(role.children)
-    left = [c.i for c in children if c.i < role.i] + list(range(max(0, role.i - 3), role.i))
-    return any(lower[i] in words or lower[i].rstrip("-") in words for i in left) or any(
-        c.dep_ == "prep" and lower[c.i] == "until" for c in children)
+    left = [c for c in role.children if c.i < role.i] + [role.doc[i] for i in range(max(0, role.i - 3), role.i)]
+    return any(t.lower_ in words or t.lower_.rstrip("-") in words for t in left) or any(
+        c.dep_ == "prep" and c.lower_ == "until" for c in role.children)
 
 
 
