@@ -4,7 +4,8 @@ A document is unchanged when the ``kg:contentKey`` stored in its graph equals th
 current text (text hash + kgingest, ontology and model versions); that check costs no NLP.
 Changed documents are extracted and their graphs replaced one atomic write at a time, so a
 run that dies midway leaves every document either old or new, and the next run finishes
-the job. This module sits above :mod:`kgingest.pipeline` and :mod:`kgingest.store`, which
+the job; a SPARQL server is written a checked batch at a time, keys last (a graph left
+without its key is written again by the next run). This module sits above :mod:`kgingest.pipeline` and :mod:`kgingest.store`, which
 know nothing of each other.
 """
 from __future__ import annotations
