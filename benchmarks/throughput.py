@@ -3,6 +3,7 @@
     .venv/bin/python benchmarks/throughput.py                 # 500 documents, 2 workers
     .venv/bin/python benchmarks/throughput.py --scale 5000    # also: peak memory at 5,000 documents
     .venv/bin/python benchmarks/throughput.py --docs 300 --corpus ../shared/corpus/dev2 --repeat 3 --workers 0
+    .venv/bin/python benchmarks/throughput.py --docs 300 --corpus ../shared/corpus/dev2 --paired   # shared machine
 
 Measures, each in a fresh process so that peak memory is its own:
 
@@ -21,6 +22,8 @@ that the vocabulary keeps growing as it does in real news); every document is a 
 text (checked: no document is timed twice). --corpus takes another folder of .txt files.
 Numbers vary with the machine's load: --repeat R runs the variants R times, interleaved,
 and reports the median of each column; the load average is printed before and after.
+--paired compares the two chunk by chunk in one process instead (see :func:`paired`): the
+figure to read when other work shares the machine.
 """
 from __future__ import annotations
 
@@ -227,6 +230,40 @@ def stages(folder: Path, model: str, batch_size: int, count: int) -> dict[str, f
     return {k: v * 1000 / len(docs) for k, v in times.items()}
 
 
+def paired(folder: Path, model: str, batch_size: int) -> tuple[float, float, list[float]]:
+    """(spaCy alone, kgingest) CPU ms a document, and each chunk's ratio, measured chunk by chunk
+    in one process: each chunk of ``batch_size`` documents is parsed by spaCy alone (a pipeline of
+    its own, ``nlp.pipe``) and extracted by kgingest (``Extractor.render``: its pipeline, entities,
+    relations, N-Triples lines), the order alternating from chunk to chunk. On a shared machine the
+    load moves in minutes; here both sides of a ratio meet the same load, seconds apart."""
+    import gc
+
+    import spacy
+    from kgingest.pipeline import Extractor, chunked
+    from kgingest.sources import read_all
+
+    plain = spacy.load(model)
+    extractor = Extractor(model)
+    documents = list(read_all([str(p) for p in sorted(folder.glob("*.txt"))]))
+    gc.collect()
+    gc.freeze()     # both sides: the loaded pipelines are never garbage (kgingest's run() does this)
+    alone = ours = 0.0
+    ratios = []
+    for n, chunk in enumerate(chunked(documents, batch_size)):
+        texts = [d.text for d in chunk]
+        sides = [("alone", lambda: sum(1 for _ in plain.pipe(texts, batch_size=batch_size))),
+                 ("ours", lambda: extractor.render(chunk, batch_size))]
+        took = {}
+        for name, work in (sides if n % 2 == 0 else sides[::-1]):
+            start = time.process_time()
+            work()
+            took[name] = time.process_time() - start
+        alone += took["alone"]
+        ours += took["ours"]
+        ratios.append(took["alone"] / took["ours"])
+    return alone * 1000 / len(documents), ours * 1000 / len(documents), ratios
+
+
 # --- main -----------------------------------------------------------------------------------------
 
 def main() -> None:
@@ -239,10 +276,23 @@ def main() -> None:
     ap.add_argument("--scale", type=int, default=0, help="also run (b) on this many documents, for peak memory")
     ap.add_argument("--repeat", type=int, default=1, help="runs per variant, interleaved; medians are shown (default 1)")
     ap.add_argument("--stages", action="store_true", help="also time each kgingest stage in this process")
+    ap.add_argument("--paired", action="store_true",
+                    help="only the chunk-by-chunk comparison in one process (for a shared machine)")
     ap.add_argument("--spacy-alone", metavar="FOLDER", help=argparse.SUPPRESS)
     args = ap.parse_args()
     if args.spacy_alone:
         spacy_alone(args.spacy_alone, args.model, args.batch_size)
+        return
+    if args.paired:
+        with tempfile.TemporaryDirectory(prefix="kgingest-bench-") as tmp:
+            docs, words = build_corpus(args.corpus, args.docs, Path(tmp) / "corpus")
+            print(f"corpus: {docs} documents, {words:,} words, from {args.corpus}; model {args.model}, batch size "
+                  f"{args.batch_size}; {os.cpu_count()} CPUs, load average {os.getloadavg()[0]:.1f}", flush=True)
+            for r in range(args.repeat):
+                alone, ours, ratios = paired(Path(tmp) / "corpus", args.model, args.batch_size)
+                print(f"paired run {r + 1}: spaCy alone {alone:.1f}, kgingest {ours:.1f} CPU ms/doc; by CPU "
+                      f"{alone / ours:.3f} (chunks: median {statistics.median(ratios):.3f}, "
+                      f"{min(ratios):.3f} to {max(ratios):.3f}); load {os.getloadavg()[0]:.1f}", flush=True)
         return
 
     python = sys.executable

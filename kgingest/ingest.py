@@ -4,7 +4,8 @@ A document is unchanged when the ``kg:contentKey`` stored in its graph equals th
 current text (text hash + kgingest, ontology and model versions); that check costs no NLP.
 Changed documents are extracted and their graphs replaced one atomic write at a time, so a
 run that dies midway leaves every document either old or new, and the next run finishes
-the job. This module sits above :mod:`kgingest.pipeline` and :mod:`kgingest.store`, which
+the job; a SPARQL server is written a checked batch at a time, keys last (a graph left
+without its key is written again by the next run). This module sits above :mod:`kgingest.pipeline` and :mod:`kgingest.store`, which
 know nothing of each other.
 """
 from __future__ import annotations
@@ -21,9 +22,9 @@ from . import vocab
 from .isolation import DocumentError, isolate
 from .lifeline import uninterrupted
 from .defaults import DEFAULT_BATCH_SIZE
-from .results import Rendered, WorkerError
+from .results import Rendered, Result, WorkerError
 from .sources import Document, InputError, RawDocument, unique
-from .store import Sink
+from .store import Sink, SparqlServer
 
 if TYPE_CHECKING:
     from .pipeline import Extractor
@@ -104,6 +105,9 @@ def ingest(items: Iterable[RawDocument | Document | InputError | DocumentError],
     (everything after would fail the same way): ``Summary.stopped`` says why. So does
     KeyboardInterrupt (Ctrl-C; the CLI turns SIGTERM into one): the documents written so far
     are counted, the one being written is whole or absent, and the next run does the rest.
+    A SPARQL server is written a batch of documents at a time (:class:`_ServerWrites`), with
+    the single-graph writes' retries and checks; its keys go in last, so a killed run may leave
+    a graph without one, which the next run writes again.
     """
     from .pipeline import run  # spaCy: only a run that extracts loads it (delete does not)
 
@@ -137,37 +141,112 @@ def ingest(items: Iterable[RawDocument | Document | InputError | DocumentError],
             else:
                 yield document
 
+    def count(result: Rendered, triples: int) -> None:
+        action = "replaced" if result.iri in stored else "added"
+        setattr(summary, action, getattr(summary, action) + 1)
+        summary.triples += triples
+        report(action, result.name, f"{triples} triples")
+
+    def write_one(result: Rendered) -> bool:
+        """One document's atomic replace and check; False when the run must stop."""
+        with uninterrupted():  # a graph written is a graph counted, whenever a signal comes
+            try:
+                triples = isolate(result.name, "storing", lambda: sink.replace_ntriples(result.iri, result.ntriples),
+                                  passthrough=(OSError, ValueError))
+            except (PermissionError, ConnectionError) as err:
+                fail(result.name, str(err))
+                summary.stopped = str(err)
+                return False
+            except (OSError, ValueError) as err:
+                fail(result.name, str(err))
+                return True
+            if not isinstance(triples, int):
+                fail(*_split(triples), trace=getattr(triples, "trace", ""))
+                return True
+            count(result, triples)
+        return True
+
+    batch = _ServerWrites(sink, stored) if isinstance(sink, SparqlServer) else None
     try:
         for result in run(extractor, changed(), workers=workers, batch_size=batch_size):
             if not isinstance(result, Rendered):
                 fail(*_split(result), trace=getattr(result, "trace", ""))
-                continue
-            with uninterrupted():  # a graph written is a graph counted, whenever a signal comes
-                try:
-                    count = isolate(result.name, "storing",
-                                    lambda: sink.replace_ntriples(result.iri, result.ntriples),
-                                    passthrough=(OSError, ValueError))
-                except (PermissionError, ConnectionError) as err:
-                    fail(result.name, str(err))
-                    summary.stopped = str(err)
-                    break
-                except (OSError, ValueError) as err:
-                    fail(result.name, str(err))
-                    continue
-                if not isinstance(count, int):
-                    fail(*_split(count), trace=getattr(count, "trace", ""))
-                    continue
-                action = "replaced" if result.iri in stored else "added"
-                setattr(summary, action, getattr(summary, action) + 1)
-                summary.triples += count
-            report(action, result.name, f"{count} triples")
+            elif batch is None and not write_one(result):
+                break
+            if batch is not None and not batch.take(result, batch_size, count, fail, summary):
+                break
     except WorkerError as err:
         summary.stopped = str(err)
     except KeyboardInterrupt:
         summary.stopped = "interrupted"
+    if batch is not None and batch.pending and not batch.refused:
+        try:  # the last, short batch; or, on a stop, the documents already extracted
+            batch.flush(count, fail, summary)
+        except KeyboardInterrupt:
+            summary.stopped = summary.stopped or "interrupted"
     summary.seconds = time.monotonic() - start
     return summary
 
+
+class _ServerWrites:
+    """Documents extracted for a SPARQL server, written a batch at a time by the bulk writer
+    (:class:`kgingest.store.bulk.ServerBatch`): new graphs in one N-Quads POST, changed ones in
+    one multi-graph update, one grouped COUNT check, keys last; a graph the check finds wrong
+    goes through the server's single-graph replace, as a document written alone would. A batch
+    is what the extraction hands over at once (``batch_size`` results), so a stopped run has
+    at most one batch extracted and not written."""
+
+    def __init__(self, sink: SparqlServer, stored: dict[str, str]):
+        from .store.bulk import ServerBatch
+
+        self.writer = ServerBatch(sink)
+        self.stored = stored
+        self.pending: list[Rendered] = []
+        self.seen = 0  # results (documents and errors) since the last flush
+        self.refused = False  # the server refused the credentials or cannot be reached: write no more
+
+    def take(self, result: Result, batch_size: int, count: Callable[[Rendered, int], None],
+             fail: Callable[..., None], summary: Summary) -> bool:
+        """Note a result; write the batch once it is whole. False when the run must stop."""
+        self.seen += 1
+        if isinstance(result, Rendered):
+            self.pending.append(result)
+        return self.seen < batch_size or self.flush(count, fail, summary)
+
+    def flush(self, count: Callable[[Rendered, int], None], fail: Callable[..., None], summary: Summary) -> bool:
+        """Write and count the pending documents; False when the run must stop."""
+        from .store.bulk import DocumentGraph, document_graph
+
+        pending, self.pending, self.seen = self.pending, [], 0
+        with uninterrupted():  # a batch written is a batch counted, whenever a signal comes
+            graphs: dict[str, DocumentGraph] = {}
+            for result in pending:
+                graph = isolate(result.name, "storing", lambda: document_graph(result.iri, result.ntriples))
+                if isinstance(graph, DocumentGraph):
+                    graphs[result.iri] = graph
+                else:
+                    fail(*_split(graph))
+            written = [r for r in pending if r.iri in graphs]
+            try:
+                failed = self.writer.add(graphs[r.iri] for r in written if r.iri not in self.stored)
+                failed.update(self.writer.replace([graphs[r.iri] for r in written if r.iri in self.stored]))
+            except (PermissionError, ConnectionError) as err:
+                for result in written:
+                    fail(result.name, str(err))
+                summary.stopped, self.refused = str(err), True
+                return False
+            except Exception as err:  # noqa: BLE001 - the batch's documents fail (the next run redoes them)
+                problem = str(err) if isinstance(err, (OSError, ValueError)) else \
+                    f"storing failed ({type(err).__name__}: {err})"
+                for result in written:
+                    fail(result.name, problem)
+                return True
+            for result in written:
+                if result.iri in failed:
+                    fail(result.name, failed[result.iri])
+                else:
+                    count(result, len(set(graphs[result.iri].quads)) + 1)
+        return True
 
 def lookup_values(ref: str) -> list[str]:
     """What a DOC argument of ``kgingest delete`` may be: a graph IRI, a document id or URL, or

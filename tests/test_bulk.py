@@ -232,3 +232,56 @@ def test_a_bad_file_sent_in_batches_is_dropped_again_from_the_server(tmp_path: P
         assert summary_of(summary) == (0, 0, 0, 1, 0)
         assert stored(sink, base) == {}
         assert not [k for k in sink.content_keys() if k.startswith(base)]
+
+
+# --- the NLP path of ingest: extracted documents written in batches -------------------------------
+
+@pytest.mark.parametrize("opener, note", SERVERS)
+def test_ingest_writes_extracted_documents_to_a_server_in_batches(opener: Callable[[], Sink], note: str,
+                                                                  monkeypatch: pytest.MonkeyPatch) -> None:
+    """Five documents and one that fails extraction, two results a batch: no PUT and no COUNT a
+    document, the same graphs as the embedded store's single-graph writes, then a run that
+    replaces a changed document in one multi-graph update and skips the others."""
+    from kgingest.ingest import ingest
+    from kgingest.sources import Document
+    from test_store import DOC, FakeExtractor
+
+    run = uuid.uuid4().hex[:12]
+    names = [f"nlp-{run}-{i}" for i in range(5)]
+    documents = [Document(id=n, text=f"text {i}") for i, n in enumerate(names)]
+    documents.insert(2, Document(id=f"nlp-{run}-boom", text="boom"))
+    with EmbeddedStore(None) as alone:
+        assert summary_of(ingest(documents, alone, FakeExtractor(), batch_size=2)) == (5, 0, 0, 1, 50)
+        expected = stored(alone, DOC + f"nlp-{run}-")
+    requests: list[tuple[str, str]] = []
+    with opener() as sink:
+        real = sink._http.request  # type: ignore[attr-defined]
+
+        def spy(method: str, url: str, **kw: object) -> object:
+            requests.append((method, url.split("?")[0].rsplit("/", 1)[-1]))
+            return real(method, url, **kw)
+        monkeypatch.setattr(sink._http, "request", spy)  # type: ignore[attr-defined]
+        events: list[tuple[str, str]] = []
+        summary = ingest(documents, sink, FakeExtractor(), batch_size=2,
+                         report=lambda action, name, detail: events.append((action, name)))
+        writes = requests[2:]  # after drop_staging's and content_keys' queries
+        assert summary_of(summary) == (5, 0, 0, 1, 50)
+        assert summary.failures == [{"document": f"nlp-{run}-boom",
+                                     "error": "extraction failed (RuntimeError: boom)"}]
+        assert events == [("added", names[0]), ("added", names[1]), ("failed", f"nlp-{run}-boom"),
+                          ("added", names[2]), ("added", names[3]), ("added", names[4])]
+        assert stored(sink, DOC + f"nlp-{run}-") == expected
+        if not note:  # Oxigraph: a probe of one graph, then a POST of N-Quads a batch, a COUNT and a key update each
+            assert writes == [("POST", "store"), ("POST", "query"), ("POST", "update")] * 4
+
+        requests.clear()
+        documents[0] = Document(id=names[0], text="text 0, edited")
+        again = ingest(documents, sink, FakeExtractor(), batch_size=2)
+        writes = requests[2:]
+        assert summary_of(again) == (0, 1, 4, 1, 10)
+        with EmbeddedStore(None) as alone:
+            ingest(documents, alone, FakeExtractor(), batch_size=2)
+            assert stored(sink, DOC + f"nlp-{run}-") == stored(alone, DOC + f"nlp-{run}-")
+        if not note:  # one DROP + INSERT DATA update for the changed graph, one COUNT
+            assert writes == [("POST", "update"), ("POST", "query")]
+        sink.update(" ;\n".join(f"DROP SILENT GRAPH <{DOC + n}>" for n in names))  # type: ignore[attr-defined]

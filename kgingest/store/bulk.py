@@ -155,6 +155,27 @@ def read_graphs(source: bytes | Path, fmt: ox.RdfFormat, name: str) -> Iterator[
         yield finish()
 
 
+def document_graph(iri: str, ntriples: str) -> DocumentGraph:
+    """A document's N-Triples (what extraction renders, its key among them) as a DocumentGraph,
+    for the batched writers; ValueError when the text holds no single key of the graph.
+
+    >>> g = document_graph("urn:d", '<urn:d> <https://w3id.org/kgingest/ontology#contentKey> "k" .\\n<urn:d> <urn:p> <urn:o> .\\n')
+    >>> (g.iri, g.key, [str(q.object) for q in g.quads])
+    ('urn:d', 'k', ['<urn:o>'])
+    """
+    name = ox.NamedNode(iri)
+    quads: list[ox.Quad] = []
+    keys: list[ox.Quad] = []
+    for triple in ox.parse(ntriples.encode("utf-8"), ox.RdfFormat.N_TRIPLES):
+        quad = ox.Quad(triple.subject, triple.predicate, triple.object, name)
+        is_key = triple.predicate == CONTENT_KEY and triple.subject == name and type(triple.object) is ox.Literal
+        (keys if is_key else quads).append(quad)
+    values = {k.object.value for k in keys if isinstance(k.object, ox.Literal)}
+    if len(values) != 1:
+        raise ValueError(f"graph <{iri}> has {len(values)} kg:contentKey values, not one")
+    return DocumentGraph(iri, values.pop(), quads, keys[0])
+
+
 def _ntriples(quads: Iterable[ox.Quad]) -> bytes:
     """The triples of quads as N-Triples."""
     return ox.serialize((q.triple for q in quads), format=ox.RdfFormat.N_TRIPLES) or b""
@@ -423,8 +444,8 @@ def bulk_writer(sink: Sink, *, batch_quads: int = DEFAULT_BATCH_QUADS) -> Embedd
     raise TypeError(f"no bulk writer for {type(sink).__name__}")
 
 
-__all__ = ["BadRdf", "DocumentGraph", "EmbeddedBulk", "ServerBatch", "bulk_writer", "rdf_files", "rdf_format",
-           "read_graphs"]
+__all__ = ["BadRdf", "DocumentGraph", "EmbeddedBulk", "ServerBatch", "bulk_writer", "document_graph", "rdf_files",
+           "rdf_format", "read_graphs"]
 
 
 def _replace_each(sink: Sink, graphs: list[DocumentGraph],
