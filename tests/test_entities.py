@@ -254,3 +254,10 @@ def test_a_joined_constituency_is_a_place(extract_one):
     found = entities(extract_one, "The speaker read letters from two lawmakers who have also joined the ADC: Kemi Adebayo "
                                   "(Ikot North/Ikot South, formerly PDP), Musa Lawal (Ojo, formerly APGA).")
     assert found["Ikot North/Ikot South"][0] == "Place"
+
+
+def test_a_city_opening_a_registered_name_is_a_place_of_its_own(extract_one):
+    found = entities(extract_one, "The list adds Kunming Baiyun Optics Co., Ltd. and Samara Vektor JSC, two suppliers.")
+    assert found["Kunming Baiyun Optics Co., Ltd."][0] == "Company"
+    assert found["Kunming"] == ("Place", set())
+    assert found["Samara"] == ("Place", set())

@@ -881,7 +881,38 @@ def find(doc: Doc, onto: Ontology) -> Entities:
             for i in range(m.start, m.end):
                 at_token[i] = e
     _country_prefixed_aliases(doc, entities, at_token)
+    entities += _places_opening_names(doc, entities, lex)
     return Entities(entities, at_token)
+
+
+def _places_opening_names(doc: Doc, entities: list[Entity], lex: Lexicon) -> list[Entity]:
+    """A city or province that opens an organisation's registered name ("Chengdu Jinsha
+    Avionics Co., Ltd.", "Kazan Avtopribor JSC", "the Shenzhen Stock Exchange") is a place the
+    text names: a Place node of its own with a mention inside the name. The relation stage
+    does not see it (it stays out of ``at_token``), so the name's own facts are unchanged.
+    Places and capitals the document already names otherwise are left to those entities."""
+    named = {normalize(a) for e in entities for a in (e.label, *e.aliases)}
+    generic = lex.cue_words | {w.lower() for w in lex.onto.words("agencyPrefix") | lex.onto.words("roleModifier")}
+    out: dict[str, Entity] = {}
+    for e in entities:
+        if e.cls not in {"Company", "Organization", "MediaOrganization"}:
+            continue
+        for m in e.mentions:
+            if m.end - m.start < 2:
+                continue
+            for k in (2, 1):        # "Port Harcourt", then "Chengdu"
+                head = doc[m.start:m.start + k]
+                n = normalize(head.text)
+                if m.end - m.start <= k or not all(t.is_title or t.is_upper and len(t) > 3 for t in head) \
+                        or any(t.lower_ in generic for t in head) or lex.country_of(head.text) \
+                        or not (n in lex.places or n in lex.capitals) or n in named or not doc[m.start + k].is_title:
+                    continue
+                place = out.get(n)
+                if place is None:
+                    place = out[n] = Entity("Place", head.text)
+                place.mentions.append(Mention(head.start, head.end, head.text, "GPE"))
+                break
+    return list(out.values())
 
 
 def _country_prefixed_aliases(doc: Doc, entities: list[Entity], at_token: dict[int, Entity]) -> None:
