@@ -257,7 +257,21 @@ def test_a_joined_constituency_is_a_place(extract_one):
 
 
 def test_a_city_opening_a_registered_name_is_a_place_of_its_own(extract_one):
-    found = entities(extract_one, "The list adds Kunming Baiyun Optics Co., Ltd. and Samara Vektor JSC, two suppliers.")
-    assert found["Kunming Baiyun Optics Co., Ltd."][0] == "Company"
-    assert found["Kunming"] == ("Place", set())
-    assert found["Samara"] == ("Place", set())
+    found = extract_one("The list adds Kunming Baiyun Optics Co., Ltd. and Samara Vektor JSC, two suppliers.").entities
+    assert [(e.label, e.cls) for e in found.items] == [("Kunming Baiyun Optics Co., Ltd.", "Company"),
+                                                      ("Samara Vektor JSC", "Company")]
+    assert [(e.label, e.cls) for e in found.inside] == [("Kunming", "Place"), ("Samara", "Place")]
+
+
+def test_a_place_inside_a_name_is_written_to_the_graph_but_read_by_no_rule(extract_one):
+    found = extract_one("Kunming Baiyun Optics Co., Ltd. was added to the Entity List.")
+    assert [e.label for e in found.entities.inside] == ["Kunming"]
+    assert "Kunming" not in {e.label for e in found.entities.items}
+    assert "Kunming" in {str(o) for o in found.graph.objects()}
+
+
+def test_constituencies_with_a_compass_word_or_a_number_are_places(extract_one):
+    found = entities(extract_one, "1. Mara Oyelaran, MP for Bristol South West\n"
+                                  "2. Kola Adeyemi (Port Harcourt II, formerly APGA)\n")
+    assert found["Bristol South West"] == ("Place", set())
+    assert found["Port Harcourt II"] == ("Place", set())

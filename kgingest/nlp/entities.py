@@ -76,6 +76,9 @@ class Entities:
 
     items: list[Entity]
     at_token: dict[int, Entity]
+    # places named inside another entity's name ("Chengdu" in "Chengdu Jinsha Avionics Co., Ltd."):
+    # nodes of the graph, but no relation rule reads them, so the names' own facts stay as they are
+    inside: list[Entity] = field(default_factory=list)
 
 
 @dataclass
@@ -303,6 +306,17 @@ def _descriptor_cue(span: Span, onto: Ontology) -> str | None:
     return None
 
 
+def _district(text: str, onto: Ontology, lex: Lexicon) -> bool:
+    """A known place with compass words or a number after it ("Croydon North", "Glasgow
+    South West", "Port Harcourt II"): a constituency or district, so a place too."""
+    words = text.split()
+    compass = onto.words("compassWord") | onto.words("districtNumber")
+    k = len(words)
+    while k > 1 and words[k - 1] in compass:
+        k -= 1
+    return k < len(words) and normalize(" ".join(words[:k])) in lex.places
+
+
 def classify(span: Span, label: str, onto: Ontology, lex: Lexicon) -> tuple[str | None, str | None]:
     """(class, canonical name or None) for one cleaned mention."""
     text = span.text
@@ -330,13 +344,9 @@ def classify(span: Span, label: str, onto: Ontology, lex: Lexicon) -> tuple[str 
         return None, None
     if n in lex.places and (label != "PERSON" or len(span) == 1):
         return "Place", None
-    words = text.split()
-    compass = onto.words("compassWord")
-    k = len(words)
-    while k > 1 and words[k - 1] in compass:
-        k -= 1
-    if k < len(words) and normalize(" ".join(words[:k])) in lex.places:
+    if _district(text, onto, lex):
         return "Place", None    # "Croydon North", "Glasgow South West": a constituency or district
+    compass = onto.words("compassWord")
     parts = [p.split() for p in text.split("/")]
     if len(parts) > 1 and all(len(p) > 1 and p[-1] in compass and p[0][:1].isupper() for p in parts):
         return "Place", None    # "Elm North/Elm South": a joined constituency
@@ -529,7 +539,7 @@ def _untagged_names(doc: Doc, onto: Ontology, lex: Lexicon, taken: set[int]) -> 
                 or ("-" in words[-1] and all(p.istitle() for p in words[-1].split("-")))):
             desc = _descriptor_cue(span, onto)      # "Kestrel Data, the Rotterdam-based analytics firm, said"
             yield Mention(i, j, span.text, "PERSON" if desc is None else "ORG"), desc or "Person", None
-        elif normalize(span.text) in lex.places and span.text[0].isupper():
+        elif (normalize(span.text) in lex.places or _district(span.text, onto, lex)) and span.text[0].isupper():
             yield Mention(i, j, span.text, "GPE"), "Place", None
         elif span.root.dep_ == "nsubj" and span.root.head.lemma_.lower() in hiring and all(t.is_title for t in span):
             cls = _name_cue(span, onto) or _descriptor_cue(span, onto) or "Company"
@@ -881,15 +891,13 @@ def find(doc: Doc, onto: Ontology) -> Entities:
             for i in range(m.start, m.end):
                 at_token[i] = e
     _country_prefixed_aliases(doc, entities, at_token)
-    entities += _places_opening_names(doc, entities, lex)
-    return Entities(entities, at_token)
+    return Entities(entities, at_token, _places_opening_names(doc, entities, lex))
 
 
 def _places_opening_names(doc: Doc, entities: list[Entity], lex: Lexicon) -> list[Entity]:
     """A city or province that opens an organisation's registered name ("Chengdu Jinsha
     Avionics Co., Ltd.", "Kazan Avtopribor JSC", "the Shenzhen Stock Exchange") is a place the
-    text names: a Place node of its own with a mention inside the name. The relation stage
-    does not see it (it stays out of ``at_token``), so the name's own facts are unchanged.
+    text names: a Place node of its own with a mention inside the name (``Entities.inside``).
     Places and capitals the document already names otherwise are left to those entities."""
     named = {normalize(a) for e in entities for a in (e.label, *e.aliases)}
     generic = lex.cue_words | {w.lower() for w in lex.onto.words("agencyPrefix") | lex.onto.words("roleModifier")}
