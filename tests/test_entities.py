@@ -275,3 +275,10 @@ def test_constituencies_with_a_compass_word_or_a_number_are_places(extract_one):
                                   "2. Kola Adeyemi (Port Harcourt II, formerly APGA)\n")
     assert found["Bristol South West"] == ("Place", set())
     assert found["Port Harcourt II"] == ("Place", set())
+
+
+def test_a_dateline_capital_follows_the_capitals_other_mentions(extract_one):
+    found = entities(extract_one, "LUSAKA, March 3 (Reuters) - Mining firms met on Monday. Chanda Mwale, who runs a "
+                                  "Lusaka-based lender, said banks in Lusaka were cautious.")
+    assert {label.title(): cls for label, (cls, _) in found.items()} == {
+        "Lusaka": "Place", "Reuters": "MediaOrganization", "Chanda Mwale": "Person"}

@@ -390,9 +390,22 @@ def _acts(span: Span) -> bool:
     return root.dep_ == "pobj" and root.head.lower_ not in PLACE_PREPS
 
 
+def _dateline(doc: Doc, m: Mention) -> bool:
+    """'NAIROBI, Sept 10 (Reuters) -', 'BERLIN —': a place name set in capitals that opens a
+    line, with a date, dash, slash or bracket after it: where the story was filed."""
+    before = doc[m.start - 1] if m.start else None
+    after = doc[m.end] if m.end < len(doc) else None
+    return m.text.isupper() and (before is None or "\n" in before.text or "\n" in before.whitespace_) \
+        and after is not None and after.text[:1] in {",", "/", "(", "-", "\u2013", "\u2014"}
+
+
 def _resolve_capitals(doc: Doc, found: list) -> list:
-    """A capital names its country in the whole document if it acts as one anywhere."""
-    acting = {canon for m, cls, canon in found if cls == CAPITAL and _acts(m.span(doc))}
+    """A capital names its country in the whole document if it acts as one anywhere. A
+    dateline ("NAIROBI, Sept 10 -") says nothing of its own: it follows the capital's other
+    mentions, and only a capital named in the dateline alone is judged there."""
+    capitals = [(m, canon) for m, cls, canon in found if cls == CAPITAL]
+    told = {canon for m, canon in capitals if not _dateline(doc, m)}
+    acting = {canon for m, canon in capitals if (canon not in told or not _dateline(doc, m)) and _acts(m.span(doc))}
     return [(m, "Country" if canon in acting else "Place", canon if canon in acting else None)
             if cls == CAPITAL else (m, cls, canon) for m, cls, canon in found]
 
@@ -899,11 +912,11 @@ def _places_opening_names(doc: Doc, entities: list[Entity], lex: Lexicon) -> lis
     Avionics Co., Ltd.", "Kazan Avtopribor JSC", "the Shenzhen Stock Exchange") is a place the
     text names: a Place node of its own with a mention inside the name (``Entities.inside``).
     Places and capitals the document already names otherwise are left to those entities."""
-    named = {normalize(a) for e in entities for a in (e.label, *e.aliases)}
+    named = {normalize(a) for e in entities for a in (e.label, *e.aliases, *(m.text for m in e.mentions))}
     generic = lex.cue_words | {w.lower() for w in lex.onto.words("agencyPrefix") | lex.onto.words("roleModifier")}
     out: dict[str, Entity] = {}
     for e in entities:
-        if e.cls not in {"Company", "Organization", "MediaOrganization"}:
+        if e.cls != "Company":      # "Ifo Institute", "Victoria University": named after a place, not in it
             continue
         for m in e.mentions:
             if m.end - m.start < 2:
