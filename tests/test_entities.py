@@ -282,3 +282,9 @@ def test_a_dateline_capital_follows_the_capitals_other_mentions(extract_one):
                                   "Lusaka-based lender, said banks in Lusaka were cautious.")
     assert {label.title(): cls for label, (cls, _) in found.items()} == {
         "Lusaka": "Place", "Reuters": "MediaOrganization", "Chanda Mwale": "Person"}
+
+
+def test_a_name_word_before_a_gazetteer_chamber_word_makes_a_party(extract_one):
+    found = entities(extract_one, "Kalinga Congress MP Rupa Behera, who skipped the rally, spoke on Sunday.")
+    assert found["Kalinga Congress"][0] == "PoliticalParty"
+    assert found["Rupa Behera"][0] == "Person"

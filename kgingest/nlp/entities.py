@@ -603,7 +603,7 @@ def mentions(doc: Doc, onto: Ontology) -> list[tuple[Mention, str, str | None]]:
             span = _clean(_widen(seg, onto), onto)
             if span is None:
                 continue
-            label = ruled or ent.label_
+            label = (ruled if span.start >= seg.start else None) or ent.label_   # "Trinamool" + "Congress"
             if label == "ORG" and span.start > seg.start and doc[span.start - 1].lower_ in _role_words(onto):
                 label = "PERSON"        # "Trade Representative Anjali Deshpande"
             if len(span) == 1 and span.text in lex.suffixes:
