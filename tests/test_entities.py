@@ -285,6 +285,7 @@ def test_a_dateline_capital_follows_the_capitals_other_mentions(extract_one):
 
 
 def test_a_name_word_before_a_gazetteer_chamber_word_makes_a_party(extract_one):
-    found = entities(extract_one, "Kalinga Congress MP Rupa Behera, who skipped the rally, spoke on Sunday.")
-    assert found["Kalinga Congress"][0] == "PoliticalParty"
+    found = entities(extract_one, "The opposition camp was split. Navodaya Congress MP Rupa Behera, who skipped the "
+                                  "rally, denied criticising the plan.")
+    assert found["Navodaya Congress"][0] == "PoliticalParty"
     assert found["Rupa Behera"][0] == "Person"
