@@ -289,3 +289,17 @@ def test_a_name_word_before_a_gazetteer_chamber_word_makes_a_party(extract_one):
                                   "rally, denied criticising the plan.")
     assert found["Navodaya Congress"][0] == "PoliticalParty"
     assert found["Rupa Behera"][0] == "Person"
+
+
+@pytest.mark.parametrize("text, party", [
+    ("Estonian MEP Kadri Saar of the Blue Alliance called the plan a mistake.", "Blue Alliance"),
+    ("Lawmaker Oren Fisk of the Harbour League, who chairs a panel, spoke.", "Harbour League"),
+    ("Tallo Union MPs voted against the budget on Friday.", "Tallo Union"),
+])
+def test_a_legislators_title_makes_a_guessed_name_a_party(extract_one, text, party):
+    assert entities(extract_one, text)[party][0] == "PoliticalParty"
+
+
+def test_of_after_a_person_without_a_legislators_title_is_no_party(extract_one):
+    found = entities(extract_one, "Analyst Kadri Saar of the Blue Alliance called the plan a mistake.")
+    assert found["Blue Alliance"][0] != "PoliticalParty"

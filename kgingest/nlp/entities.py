@@ -884,6 +884,7 @@ def find(doc: Doc, onto: Ontology) -> Entities:
     for e in entities:
         e.guessed = all(id(m) in guesses for m in e.mentions)
     _retype_employers(doc, entities, onto)
+    _retype_parties(doc, entities, onto)
     _propagate(doc, entities, onto)
 
     # labels: the fullest form wins; the rest are aliases
@@ -1050,6 +1051,40 @@ def _retype_employers(doc: Doc, entities: list[Entity], onto: Ontology) -> None:
                 evidence += 1       # "X, which is headquartered in Y", "Y-based X"
         if evidence:
             e.cls = _descriptor_cue(e.mentions[0].span(doc), onto) or "Company"
+
+
+def _party_evidence(doc: Doc, m: Mention, titles: frozenset[str], person_at: dict[int, Mention]) -> bool:
+    """A mention that only a party's name takes: a legislator's title after it ("Renew Europe
+    MEP X", "Vox MPs"), or "of" it after a legislator ("MEP Jonas Aalto of the Green League",
+    "Lawmaker Ivan Yip of the DAB")."""
+    if m.end < len(doc) and doc[m.end].text in titles:
+        return True
+    root = m.span(doc).root
+    if root.dep_ != "pobj" or root.head.lower_ != "of" or root.head.i != m.start - 1 - (doc[m.start - 1].lower_ == "the"):
+        return False
+    person = person_at.get(root.head.head.i)
+    if person is None or root.head.i != person.end:
+        return False
+    before = [t for t in doc[max(0, person.start - 3):person.start] if t.text[:1].isupper()]
+    return any(t.text in titles or t.text.lower() in titles for t in before[-1:])
+
+
+def _retype_parties(doc: Doc, entities: list[Entity], onto: Ontology) -> None:
+    """An organisation typed on no cue of its name, or on a generic one ("Alliance"), is a party where
+    the text uses it as only a party's name is used (:func:`_party_evidence`)."""
+    if "PoliticalParty" not in onto.classes:
+        return
+    titles = onto.words("partisanTitle")
+    person_at = {i: m for e in entities if e.cls == "Person" for m in e.mentions for i in range(m.start, m.end)}
+    lex = lexicon(onto)
+    for e in entities:
+        if e.cls not in {"Company", "Organization"} or e.canonical is not None:
+            continue
+        if any(m.text.split()[-1].rstrip(".") in lex.legal_forms
+               or _name_cue(m.span(doc), onto) not in {None, "Organization"} for m in e.mentions):
+            continue        # "Ministry", "Bank", "Ltd": the name says what it is; "Alliance", "Union" do not
+        if any(_party_evidence(doc, m, titles, person_at) for m in e.mentions):
+            e.cls = "PoliticalParty"
 
 
 def _merge_same_names(order: list[Entity]) -> None:
