@@ -303,3 +303,22 @@ def test_a_legislators_title_makes_a_guessed_name_a_party(extract_one, text, par
 def test_of_after_a_person_without_a_legislators_title_is_no_party(extract_one):
     found = entities(extract_one, "Analyst Kadri Saar of the Blue Alliance called the plan a mistake.")
     assert found["Blue Alliance"][0] != "PoliticalParty"
+
+
+def test_a_guessed_place_with_a_chief_executive_is_a_company(extract_one):
+    found = entities(extract_one, "Regulators fined Marzuva, the Lagos-based ride-hailing company, on Monday. Marzuva's "
+                                  "chief executive Ada Nwosu said the fine was unfair. A union accused Marzuva of greed.")
+    assert found["Marzuva"][0] == "Company"
+
+
+def test_a_guessed_place_that_opens_a_company_name_is_its_short_form():
+    import spacy
+
+    from kgingest import ontology
+    from kgingest.nlp.entities import Entity, Mention, _retype_guessed_places
+
+    doc = spacy.blank("en")("TELVORA TECHTRADE FZE shipped modules ; parts went to Telvora .")
+    firm = Entity("Company", "TELVORA TECHTRADE FZE", {"TELVORA TECHTRADE FZE"}, [Mention(0, 3, "TELVORA TECHTRADE FZE", "ORG")])
+    guess = Entity("Place", "Telvora", {"Telvora"}, [Mention(9, 10, "Telvora", "GPE")], guessed=True)
+    assert _retype_guessed_places(doc, [firm, guess], ontology.cached()) == [firm]
+    assert firm.aliases == {"TELVORA TECHTRADE FZE", "Telvora"} and len(firm.mentions) == 2

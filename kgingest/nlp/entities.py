@@ -885,6 +885,7 @@ def find(doc: Doc, onto: Ontology) -> Entities:
         e.guessed = all(id(m) in guesses for m in e.mentions)
     _retype_employers(doc, entities, onto)
     _retype_parties(doc, entities, onto)
+    entities = _retype_guessed_places(doc, entities, onto)
     _propagate(doc, entities, onto)
 
     # labels: the fullest form wins; the rest are aliases
@@ -1085,6 +1086,37 @@ def _retype_parties(doc: Doc, entities: list[Entity], onto: Ontology) -> None:
             continue        # "Ministry", "Bank", "Ltd": the name says what it is; "Alliance", "Union" do not
         if any(_party_evidence(doc, m, titles, person_at) for m in e.mentions):
             e.cls = "PoliticalParty"
+
+
+def _retype_guessed_places(doc: Doc, entities: list[Entity], onto: Ontology) -> list[Entity]:
+    """A name the NER took for a place that no gazetteer knows is a company's where the text
+    says so: it is the first word of a company named in full ("Arvand" after "Arvand
+    Techtrade FZE": that company's short form), a noun describes it ("Zuvara, the payments
+    company"), or it has a chief executive ("Zuvara's chief executive X")."""
+    lex = lexicon(onto)
+    roles, _, _ = _employer_slots(onto)
+    firms: dict[str, list[Entity]] = defaultdict(list)
+    for e in entities:
+        if e.cls == "Company":
+            for first in {normalize(a.split()[0]) for a in (e.label, *e.aliases) if len(a.split()) > 1}:
+                firms[first].append(e)
+    for e in entities:
+        n = normalize(e.label)
+        if e.cls != "Place" or not e.guessed or n in lex.places or " " in e.label:
+            continue
+        if len(firms.get(n, [])) == 1:
+            firm = firms[n][0]
+            firm.mentions.extend(e.mentions)
+            firm.aliases |= e.aliases
+            e.mentions = []
+            continue
+        for m in e.mentions:
+            root = m.span(doc).root
+            desc = _descriptor_cue(m.span(doc), onto)
+            if desc not in {None, "Place"} or (root.dep_ in {"poss", "compound"} and root.head.lower_ in roles):
+                e.cls = desc if desc not in {None, "Place"} else "Company"
+                break
+    return [e for e in entities if e.mentions]
 
 
 def _merge_same_names(order: list[Entity]) -> None:
