@@ -322,3 +322,13 @@ def test_a_guessed_place_that_opens_a_company_name_is_its_short_form():
     guess = Entity("Place", "Telvora", {"Telvora"}, [Mention(9, 10, "Telvora", "GPE")], guessed=True)
     assert _retype_guessed_places(doc, [firm, guess], ontology.cached()) == [firm]
     assert firm.aliases == {"TELVORA TECHTRADE FZE", "Telvora"} and len(firm.mentions) == 2
+
+
+def test_photo_credits_name_agencies_outlets_and_photographers(extract_one):
+    found = entities(extract_one, "The minister spoke in Lusaka on Monday.\n"
+                                  "[Photo: Supporters at a rally in Ndola on Sunday. Credit: ZNA]\n"
+                                  "Photo: Copperbelt Courier/Mwila Banda\n")
+    assert found["ZNA"][0] == "MediaOrganization"
+    assert found["Copperbelt Courier"][0] == "MediaOrganization"
+    assert found["Mwila Banda"][0] == "Person"
+    assert not any(label.startswith("Supporters") for label in found)

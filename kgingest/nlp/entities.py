@@ -563,6 +563,43 @@ def _untagged_names(doc: Doc, onto: Ontology, lex: Lexicon, taken: set[int]) -> 
         i = j
 
 
+CREDIT = re.compile(r"\b(?P<word>[A-Z][a-z]+):[ \t]*(?=(?P<names>[^\n\])]+))")     # a caption may hold a credit
+CREDIT_NAME = re.compile(r"[^\W\d_][\w.&'\u2019-]*(?: [^\W\d_][\w.&'\u2019-]*)*")
+
+
+def _credit_names(doc: Doc, onto: Ontology, lex: Lexicon) -> Iterator[tuple[Mention, str, str | None]]:
+    """The names of a photo credit, 'Photo: PA', 'Credit: Lagos Courier/Tunde Okoro': an
+    agency in capitals or a name with a media word is a news organisation, two or three
+    plain name words a photographer. Whatever the NER made of them ("NAN" a town), a credit
+    says what they are."""
+    words = onto.words("creditWord")
+    text = doc_text(doc)
+    media = onto.classes.get("MediaOrganization")
+    for m in CREDIT.finditer(text):
+        if m["word"] not in words:
+            continue
+        for part in m["names"].split("/"):
+            offset = m.start("names") + m["names"].index(part)
+            name = CREDIT_NAME.match(part.strip())
+            if name is None or name.end() != len(part.strip()):
+                continue        # "Photo: Prime Minister X (centre) with ...": a caption, not a credit
+            start = offset + len(part) - len(part.lstrip())
+            span = doc.char_span(start, start + name.end())
+            if span is None:
+                continue
+            tokens = span.text.split()
+            if len(tokens) == 1 and span.text.isupper() and 2 <= len(span.text) <= 5:
+                cls = "MediaOrganization"       # "PA", "AFP", "ČTK"
+            elif media is not None and any(t in media.cue_words for t in tokens):
+                cls = "MediaOrganization"       # "Lagos Courier"
+            elif 2 <= len(tokens) <= 3 and all(t[:1].isupper() and t[1:].islower() for t in tokens) \
+                    and not any(lex.country_of(t) or t.lower() in _cue_words(onto) for t in tokens):
+                cls = "Person"                  # "Tunde Okoro"
+            else:
+                continue
+            yield Mention(span.start, span.end, span.text, "PERSON" if cls == "Person" else "ORG"), cls, None
+
+
 PARTY_TAG = re.compile(r"\((?P<tag>[A-Z])\s?[-\u2013]\s?[A-Z][A-Za-z.]*(?: [A-Z][A-Za-z.]*)?\)")
 
 
@@ -635,6 +672,10 @@ def mentions(doc: Doc, onto: Ontology) -> list[tuple[Mention, str, str | None]]:
                 span = doc[prev.start:span.end]
                 label = "ORG"
             out.append((Mention(span.start, span.end, span.text, label), cls, canon))
+    credits = list(_credit_names(doc, onto, lex))
+    if credits:
+        credited = {i for m, _, _ in credits for i in range(m.start, m.end)}
+        out = [x for x in out if not any(i in credited for i in range(x[0].start, x[0].end))] + credits
     taken = {i for m, _, _ in out for i in range(m.start, m.end)}
     for extra in (_party_tags(doc, onto, lex), _untagged_names(doc, onto, lex, taken)):
         for x in extra:
