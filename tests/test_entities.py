@@ -332,3 +332,10 @@ def test_photo_credits_name_agencies_outlets_and_photographers(extract_one):
     assert found["Copperbelt Courier"][0] == "MediaOrganization"
     assert found["Mwila Banda"][0] == "Person"
     assert not any(label.startswith("Supporters") for label in found)
+
+
+def test_a_party_word_after_a_name_beats_a_guess_from_its_other_mentions(extract_one):
+    found = entities(extract_one, "Koval unveils cabinet as DVP, SPD and Motorists seal coalition\n"
+                                  "PRAGUE - Prime Minister Ivo Koval on Tuesday presented a cabinet drawn from his DVP "
+                                  "movement and two junior partners. Koval, who has led DVP since 2019, kept the finance post.")
+    assert found["DVP"][0] == "PoliticalParty"

@@ -1162,7 +1162,9 @@ def _retype_guessed_places(doc: Doc, entities: list[Entity], onto: Ontology) -> 
 
 def _merge_same_names(order: list[Entity]) -> None:
     """Mentions of one name typed differently ("Cirrova" as Company, Person and Place) are
-    one entity: the class with the most mentions wins, organisations before people."""
+    one entity: a class with evidence beats an organisation guessed from the NER's label alone
+    ("his ANO movement" over "ANO"), then
+    the class with the most mentions wins, organisations before people."""
     by_name: dict[str, list[Entity]] = defaultdict(list)
     for e in order:
         if e.mentions:
@@ -1170,8 +1172,8 @@ def _merge_same_names(order: list[Entity]) -> None:
     for group in by_name.values():
         if len(group) < 2:
             continue
-        group.sort(key=lambda e: (not (e.cls == "Person" and " " not in e.label), len(e.mentions),
-                                  e.cls not in {"Person", "Place"}), reverse=True)
+        group.sort(key=lambda e: (not (e.cls == "Person" and " " not in e.label), not e.guessed or e.cls == "Place",
+                                  len(e.mentions), e.cls not in {"Person", "Place"}), reverse=True)
         keep = group[0]
         for e in group[1:]:
             keep.mentions.extend(e.mentions)
