@@ -339,3 +339,13 @@ def test_a_party_word_after_a_name_beats_a_guess_from_its_other_mentions(extract
                                   "PRAGUE - Prime Minister Ivo Koval on Tuesday presented a cabinet drawn from his DVP "
                                   "movement and two junior partners. Koval, who has led DVP since 2019, kept the finance post.")
     assert found["DVP"][0] == "PoliticalParty"
+
+
+@pytest.mark.parametrize("text, label, cls", [
+    ("The Security Committee of the Cabinet approved the plan on Monday.", "Security Committee of the Cabinet",
+     "GovernmentAgency"),
+    ("The Foreign Affairs Committee of the National Assembly approved it.", "Foreign Affairs Committee", "Legislature"),
+    ("Government House said on Tuesday that the envoy would stay.", "Government House", "GovernmentAgency"),
+])
+def test_the_executives_committees_and_seats_are_no_chambers(extract_one, text, label, cls):
+    assert entities(extract_one, text)[label][0] == cls

@@ -262,6 +262,8 @@ def _name_cue(span: Span, onto: Ontology) -> str | None:
     of = next((t.i for t in span[1:] if t.lower_ in {"of", "for", "on"}), None)
     if of is not None:      # the head noun before "of" names the kind: "Council of Economic Advisers"
         head = _name_cue(span.doc[span.start:of], onto)
+        if head == "Legislature" and _name_cue(span.doc[of + 1:span.end], onto) == "GovernmentAgency":
+            return "GovernmentAgency"   # "Appointments Committee of the Cabinet": the executive's, no chamber's
         if head is not None:
             return head
     for cls in ORG_ORDER:
