@@ -349,3 +349,9 @@ def test_a_party_word_after_a_name_beats_a_guess_from_its_other_mentions(extract
 ])
 def test_the_executives_committees_and_seats_are_no_chambers(extract_one, text, label, cls):
     assert entities(extract_one, text)[label][0] == cls
+
+
+def test_a_capital_aimed_at_by_a_criticism_acts_as_its_country(extract_one):
+    found = entities(extract_one, "Abroad, Dutch trade minister Anouk Visser hit out at Ottawa for pressing allies "
+                                  "to tighten their rules.")
+    assert found["Canada"] == ("Country", {"Ottawa"})

@@ -401,13 +401,26 @@ def _dateline(doc: Doc, m: Mention) -> bool:
         and after is not None and after.text[:1] in {",", "/", "(", "-", "\u2013", "\u2014"}
 
 
-def _resolve_capitals(doc: Doc, found: list) -> list:
+def _aimed_at(span: Span, onto: Ontology) -> bool:
+    """'hit out at Washington', 'took aim at Beijing': the object of a verb the ontology
+    reads with 'at' (a criticism) is an actor, where 'at' is otherwise a place's preposition."""
+    root = span.root
+    if root.dep_ != "pobj" or root.head.lower_ != "at":
+        return False
+    verb = root.head.head
+    words = {verb.lemma_.lower()} | {f"{verb.lemma_.lower()} {c.lower_}" for c in verb.children
+                                     if c.dep_ in {"prt", "dobj"} and c.i < root.head.i}
+    return any(t.prep == "at" and t.lemma in words for p in onto.properties.values() for t in p.verbs)
+
+
+def _resolve_capitals(doc: Doc, found: list, onto: Ontology) -> list:
     """A capital names its country in the whole document if it acts as one anywhere. A
     dateline ("NAIROBI, Sept 10 -") says nothing of its own: it follows the capital's other
     mentions, and only a capital named in the dateline alone is judged there."""
     capitals = [(m, canon) for m, cls, canon in found if cls == CAPITAL]
     told = {canon for m, canon in capitals if not _dateline(doc, m)}
-    acting = {canon for m, canon in capitals if (canon not in told or not _dateline(doc, m)) and _acts(m.span(doc))}
+    acting = {canon for m, canon in capitals if (canon not in told or not _dateline(doc, m))
+              and (_acts(m.span(doc)) or _aimed_at(m.span(doc), onto))}
     return [(m, "Country" if canon in acting else "Place", canon if canon in acting else None)
             if cls == CAPITAL else (m, cls, canon) for m, cls, canon in found]
 
@@ -685,7 +698,7 @@ def mentions(doc: Doc, onto: Ontology) -> list[tuple[Mention, str, str | None]]:
                 out.append(x)
                 taken.update(range(x[0].start, x[0].end))
     out.sort(key=lambda x: x[0].start)
-    return _join_parenthesised_first_names(doc, _resolve_capitals(doc, _party_or_chamber(doc, out, onto)))
+    return _join_parenthesised_first_names(doc, _resolve_capitals(doc, _party_or_chamber(doc, out, onto), onto))
 
 
 def _party_or_chamber(doc: Doc, found: list, onto: Ontology) -> list:
