@@ -355,3 +355,9 @@ def test_a_capital_aimed_at_by_a_criticism_acts_as_its_country(extract_one):
     found = entities(extract_one, "Abroad, Dutch trade minister Anouk Visser hit out at Ottawa for pressing allies "
                                   "to tighten their rules.")
     assert found["Canada"] == ("Country", {"Ottawa"})
+
+
+def test_a_name_with_a_bracketed_qualifier_is_whole_and_typed_by_its_name(extract_one):
+    found = entities(extract_one, "Chief Minister Ravi Prasad Sinha of the Lok Dal (Secular), a BJP ally, dismissed "
+                                  "the rally as theatre.")
+    assert found["Lok Dal (Secular)"][0] == "PoliticalParty"

@@ -210,6 +210,15 @@ def _clean(span: Span, onto: Ontology) -> Span | None:
     return out
 
 
+def _close_bracket(span: Span) -> Span:
+    """'the Janata Dal (United' + ')': a bracket the name opens is closed inside it."""
+    doc = span.doc
+    if span.end < len(doc) and doc[span.end].text == ")" and any(t.text == "(" for t in span[1:]) \
+            and not any(t.text == ")" for t in span):
+        return Span(doc, span.start, span.end + 1, label=span.label_)
+    return span
+
+
 def _title_before_name(doc: Doc, i: int, roles: frozenset[str], honorifics: frozenset[str]) -> bool:
     """Token ``i`` is a capitalised title or rank ("Administrator", "Lt") and a personal name
     (two capitalised words, after the rank's period) follows it."""
@@ -255,6 +264,9 @@ def _name_cue(span: Span, onto: Ontology) -> str | None:
     lex = lexicon(onto)
     if last.rstrip(".") in lex.legal_forms and len(span) > 1:
         return "Company"
+    opening = next((t.i for t in span[1:] if t.text == "("), None)
+    if last == ")" and opening is not None:     # "Janata Dal (United)": the name before its qualifier says
+        return _name_cue(span.doc[span.start:opening], onto)
     text = span.text
     for cue, cls in lex.name_cues_multi:        # "White House" outranks "House", "Central Bank" "Bank"
         if cue in text:
@@ -655,6 +667,7 @@ def mentions(doc: Doc, onto: Ontology) -> list[tuple[Mention, str, str | None]]:
             span = _clean(_widen(seg, onto), onto)
             if span is None:
                 continue
+            span = _close_bracket(span)
             label = (ruled if span.start >= seg.start else None) or ent.label_   # "Trinamool" + "Congress"
             if label == "ORG" and span.start > seg.start and doc[span.start - 1].lower_ in _role_words(onto):
                 label = "PERSON"        # "Trade Representative Anjali Deshpande"
