@@ -361,3 +361,9 @@ def test_a_name_with_a_bracketed_qualifier_is_whole_and_typed_by_its_name(extrac
     found = entities(extract_one, "Chief Minister Ravi Prasad Sinha of the Lok Dal (Secular), a BJP ally, dismissed "
                                   "the rally as theatre.")
     assert found["Lok Dal (Secular)"][0] == "PoliticalParty"
+
+
+def test_a_regnal_number_makes_no_district(extract_one):
+    found = entities(extract_one, "Queen Elizabeth II opened the bridge in Copenhagen.")
+    assert found["Elizabeth II"][0] == "Person"
+    assert "Elizabeth" not in found

@@ -320,11 +320,12 @@ def _descriptor_cue(span: Span, onto: Ontology) -> str | None:
     return None
 
 
-def _district(text: str, onto: Ontology, lex: Lexicon) -> bool:
+def _district(text: str, onto: Ontology, lex: Lexicon, numbered: bool = True) -> bool:
     """A known place with compass words or a number after it ("Croydon North", "Glasgow
-    South West", "Port Harcourt II"): a constituency or district, so a place too."""
+    South West", "Port Harcourt II"): a constituency or district, so a place too. Not a
+    number after a name the NER calls a person's: "Elizabeth II" is a queen."""
     words = text.split()
-    compass = onto.words("compassWord") | onto.words("districtNumber")
+    compass = onto.words("compassWord") | (onto.words("districtNumber") if numbered else frozenset())
     k = len(words)
     while k > 1 and words[k - 1] in compass:
         k -= 1
@@ -358,7 +359,7 @@ def classify(span: Span, label: str, onto: Ontology, lex: Lexicon) -> tuple[str 
         return None, None
     if n in lex.places and (label != "PERSON" or len(span) == 1):
         return "Place", None
-    if _district(text, onto, lex):
+    if _district(text, onto, lex, numbered=label != "PERSON"):
         return "Place", None    # "Croydon North", "Glasgow South West": a constituency or district
     compass = onto.words("compassWord")
     parts = [p.split() for p in text.split("/")]
@@ -579,7 +580,8 @@ def _untagged_names(doc: Doc, onto: Ontology, lex: Lexicon, taken: set[int]) -> 
                 or ("-" in words[-1] and all(p.istitle() for p in words[-1].split("-")))):
             desc = _descriptor_cue(span, onto)      # "Kestrel Data, the Rotterdam-based analytics firm, said"
             yield Mention(i, j, span.text, "PERSON" if desc is None else "ORG"), desc or "Person", None
-        elif (normalize(span.text) in lex.places or _district(span.text, onto, lex)) and span.text[0].isupper():
+        elif (normalize(span.text) in lex.places or _district(span.text, onto, lex, numbered=i > 0 and doc[i - 1].text in {
+                "(", "for"})) and span.text[0].isupper():     # "(Port Harcourt I, ...", "MP for Leeds II"; not "King Olaf V"
             yield Mention(i, j, span.text, "GPE"), "Place", None
         elif span.root.dep_ == "nsubj" and span.root.head.lemma_.lower() in hiring and all(t.is_title for t in span):
             cls = _name_cue(span, onto) or _descriptor_cue(span, onto) or "Company"
@@ -1159,14 +1161,14 @@ def _retype_parties(doc: Doc, entities: list[Entity], onto: Ontology) -> None:
 
 def _retype_guessed_places(doc: Doc, entities: list[Entity], onto: Ontology) -> list[Entity]:
     """A name the NER took for a place that no gazetteer knows is a company's where the text
-    says so: it is the first word of a company named in full ("Arvand" after "Arvand
+    says so: it is the first word of a registered company name ("Arvand" after "Arvand
     Techtrade FZE": that company's short form), a noun describes it ("Zuvara, the payments
     company"), or it has a chief executive ("Zuvara's chief executive X")."""
     lex = lexicon(onto)
     roles, _, _ = _employer_slots(onto)
     firms: dict[str, list[Entity]] = defaultdict(list)
-    for e in entities:
-        if e.cls == "Company":
+    for e in entities:      # registered names only: "Caribbean" is no short form of "Caribbean Dispatch Services"
+        if e.cls == "Company" and any(a.split()[-1].rstrip(".") in lex.legal_forms for a in (e.label, *e.aliases)):
             for first in {normalize(a.split()[0]) for a in (e.label, *e.aliases) if len(a.split()) > 1}:
                 firms[first].append(e)
     for e in entities:
