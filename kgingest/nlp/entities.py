@@ -1192,9 +1192,9 @@ def _retype_guessed_places(doc: Doc, entities: list[Entity], onto: Ontology) -> 
 
 def _merge_same_names(order: list[Entity]) -> None:
     """Mentions of one name typed differently ("Cirrova" as Company, Person and Place) are
-    one entity: a class with evidence beats an organisation guessed from the NER's label alone
-    ("his ANO movement" over "ANO"), then
-    the class with the most mentions wins, organisations before people."""
+    one entity: the class with the most mentions wins, organisations before people. An
+    organisation class guessed from the NER's label alone yields to one with evidence
+    ("his ANO movement" makes every "ANO" the party)."""
     by_name: dict[str, list[Entity]] = defaultdict(list)
     for e in order:
         if e.mentions:
@@ -1202,13 +1202,24 @@ def _merge_same_names(order: list[Entity]) -> None:
     for group in by_name.values():
         if len(group) < 2:
             continue
-        group.sort(key=lambda e: (not (e.cls == "Person" and " " not in e.label), not e.guessed or e.cls == "Place",
-                                  len(e.mentions), e.cls not in {"Person", "Place"}), reverse=True)
+        _evidence_over_guesses(group)
+        group.sort(key=lambda e: (not (e.cls == "Person" and " " not in e.label), len(e.mentions),
+                                  e.cls not in {"Person", "Place"}), reverse=True)
         keep = group[0]
         for e in group[1:]:
             keep.mentions.extend(e.mentions)
             keep.aliases |= e.aliases
             e.mentions = []
+
+
+def _evidence_over_guesses(group: list[Entity]) -> None:
+    """Guessed organisations of one name take the class that evidence gave another mention."""
+    plain = {"Person", "Place", "Country", CAPITAL}
+    evidenced = [e.cls for e in group if not e.guessed and e.cls not in plain]
+    if len(set(evidenced)) == 1:
+        for e in group:
+            if e.guessed and e.cls not in plain:
+                e.cls = evidenced[0]
 
 
 # a chamber or a ministry is its country's: "Colombian Senate" and "U.S. Senate" are two
