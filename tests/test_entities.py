@@ -367,3 +367,9 @@ def test_a_regnal_number_makes_no_district(extract_one):
     found = entities(extract_one, "Queen Elizabeth II opened the bridge in Copenhagen.")
     assert found["Elizabeth II"][0] == "Person"
     assert "Elizabeth" not in found
+
+
+def test_the_group_a_legislator_sits_with_is_a_party(extract_one):
+    found = entities(extract_one, "On the far left, Danish MEP Mette Holm of the Red-Green Unity List, who sits with "
+                                  "Renew Baltic group, condemned the Commission.")
+    assert found["Renew Baltic"][0] == "PoliticalParty"

@@ -1127,11 +1127,14 @@ def _retype_employers(doc: Doc, entities: list[Entity], onto: Ontology) -> None:
 
 def _party_evidence(doc: Doc, m: Mention, titles: frozenset[str], person_at: dict[int, Mention]) -> bool:
     """A mention that only a party's name takes: a legislator's title after it ("Renew Europe
-    MEP X", "Vox MPs"), or "of" it after a legislator ("MEP Jonas Aalto of the Green League",
+    MEP X", "Vox MPs"), the group one "sits with", or "of" it after a legislator ("MEP Jonas Aalto of the Green League",
     "Lawmaker Ivan Yip of the DAB")."""
     if m.end < len(doc) and doc[m.end].text in titles:
         return True
     root = m.span(doc).root
+    group = root.head if root.dep_ == "compound" and root.head.pos_ == "NOUN" else root
+    if group.dep_ == "pobj" and group.head.lower_ == "with" and group.head.head.lemma_ == "sit":
+        return True     # "who sits with The Left group": a parliament's group or party
     if root.dep_ != "pobj" or root.head.lower_ != "of" or root.head.i != m.start - 1 - (doc[m.start - 1].lower_ == "the"):
         return False
     person = person_at.get(root.head.head.i)
