@@ -373,3 +373,8 @@ def test_the_group_a_legislator_sits_with_is_a_party(extract_one):
     found = entities(extract_one, "On the far left, Danish MEP Mette Holm of the Red-Green Unity List, who sits with "
                                   "Renew Baltic group, condemned the Commission.")
     assert found["Renew Baltic"][0] == "PoliticalParty"
+
+
+def test_movement_after_a_name_makes_a_party_only_in_a_sentence_on_politics(extract_one):
+    found = entities(extract_one, "The painters of the Velmor movement, founded in Riga in 1921, exhibited in Paris.")
+    assert found.get("Velmor", ("",))[0] != "PoliticalParty"

@@ -1125,13 +1125,18 @@ def _retype_employers(doc: Doc, entities: list[Entity], onto: Ontology) -> None:
             e.cls = _descriptor_cue(e.mentions[0].span(doc), onto) or "Company"
 
 
-def _party_evidence(doc: Doc, m: Mention, titles: frozenset[str], person_at: dict[int, Mention]) -> bool:
+def _party_evidence(doc: Doc, m: Mention, titles: frozenset[str], person_at: dict[int, Mention],
+                    politics: frozenset[str] = frozenset()) -> bool:
     """A mention that only a party's name takes: a legislator's title after it ("Renew Europe
-    MEP X", "Vox MPs"), the group one "sits with", or "of" it after a legislator ("MEP Jonas Aalto of the Green League",
+    MEP X", "Vox MPs"), "movement" after it in a sentence on politics, the group one "sits
+    with", or "of" it after a legislator ("MEP Jonas Aalto of the Green League",
     "Lawmaker Ivan Yip of the DAB")."""
     if m.end < len(doc) and doc[m.end].text in titles:
         return True
     root = m.span(doc).root
+    if m.end < len(doc) and doc[m.end].lower_ == "movement" and any(
+            t.lower_ in politics for t in doc[m.start].sent):
+        return True     # "a cabinet drawn from his ANO movement"; not "the Bauhaus movement"
     group = root.head if root.dep_ == "compound" and root.head.pos_ == "NOUN" else root
     if group.dep_ == "pobj" and group.head.lower_ == "with" and group.head.head.lemma_ == "sit":
         return True     # "who sits with The Left group": a parliament's group or party
@@ -1150,6 +1155,7 @@ def _retype_parties(doc: Doc, entities: list[Entity], onto: Ontology) -> None:
     if "PoliticalParty" not in onto.classes:
         return
     titles = onto.words("partisanTitle")
+    politics = onto.words("politicsWord")
     person_at = {i: m for e in entities if e.cls == "Person" for m in e.mentions for i in range(m.start, m.end)}
     lex = lexicon(onto)
     for e in entities:
@@ -1158,7 +1164,7 @@ def _retype_parties(doc: Doc, entities: list[Entity], onto: Ontology) -> None:
         if any(m.text.split()[-1].rstrip(".") in lex.legal_forms
                or _name_cue(m.span(doc), onto) not in {None, "Organization"} for m in e.mentions):
             continue        # "Ministry", "Bank", "Ltd": the name says what it is; "Alliance", "Union" do not
-        if any(_party_evidence(doc, m, titles, person_at) for m in e.mentions):
+        if any(_party_evidence(doc, m, titles, person_at, politics) for m in e.mentions):
             e.cls = "PoliticalParty"
 
 
