@@ -330,3 +330,127 @@ def test_a_numbered_court_is_also_named_with_its_number(extract_one):
 def test_one_cue_word_after_a_region_is_one_name_with_it(extract_one):
     found = entities(extract_one, "said Ana Ruiz , an economist with the Mediterranean Foundation .")
     assert found["Mediterranean Foundation"] == ("Organization", set())
+
+
+def test_a_city_opening_a_registered_name_is_a_place_of_its_own(extract_one):
+    found = extract_one("The list adds Kunming Baiyun Optics Co., Ltd. and Samara Vektor JSC, two suppliers.").entities
+    assert [(e.label, e.cls) for e in found.items] == [("Kunming Baiyun Optics Co., Ltd.", "Company"),
+                                                      ("Samara Vektor JSC", "Company")]
+    assert [(e.label, e.cls) for e in found.inside] == [("Kunming", "Place"), ("Samara", "Place")]
+
+
+def test_a_place_inside_a_name_is_written_to_the_graph_but_read_by_no_rule(extract_one):
+    found = extract_one("Kunming Baiyun Optics Co., Ltd. was added to the Entity List.")
+    assert [e.label for e in found.entities.inside] == ["Kunming"]
+    assert "Kunming" not in {e.label for e in found.entities.items}
+    assert "Kunming" in {str(o) for o in found.graph.objects()}
+
+
+def test_constituencies_with_a_compass_word_or_a_number_are_places(extract_one):
+    found = entities(extract_one, "1. Mara Oyelaran, MP for Bristol South West\n"
+                                  "2. Kola Adeyemi (Port Harcourt II, formerly APGA)\n")
+    assert found["Bristol South West"] == ("Place", set())
+    assert found["Port Harcourt II"] == ("Place", set())
+
+
+def test_a_dateline_capital_follows_the_capitals_other_mentions(extract_one):
+    found = entities(extract_one, "LUSAKA, March 3 (Reuters) - Mining firms met on Monday. Chanda Mwale, who runs a "
+                                  "Lusaka-based lender, said banks in Lusaka were cautious.")
+    assert {label.title(): cls for label, (cls, _) in found.items()} == {
+        "Lusaka": "Place", "Reuters": "MediaOrganization", "Chanda Mwale": "Person"}
+
+
+def test_a_name_word_before_a_gazetteer_chamber_word_makes_a_party(extract_one):
+    found = entities(extract_one, "The opposition camp was split. Navodaya Congress MP Rupa Behera, who skipped the "
+                                  "rally, denied criticising the plan.")
+    assert found["Navodaya Congress"][0] == "PoliticalParty"
+    assert found["Rupa Behera"][0] == "Person"
+
+
+@pytest.mark.parametrize("text, party", [
+    ("Estonian MEP Kadri Saar of the Blue Alliance called the plan a mistake.", "Blue Alliance"),
+    ("Lawmaker Oren Fisk of the Harbour League, who chairs a panel, spoke.", "Harbour League"),
+    ("Tallo Union MPs voted against the budget on Friday.", "Tallo Union"),
+])
+def test_a_legislators_title_makes_a_guessed_name_a_party(extract_one, text, party):
+    assert entities(extract_one, text)[party][0] == "PoliticalParty"
+
+
+def test_of_after_a_person_without_a_legislators_title_is_no_party(extract_one):
+    found = entities(extract_one, "Analyst Kadri Saar of the Blue Alliance called the plan a mistake.")
+    assert found["Blue Alliance"][0] != "PoliticalParty"
+
+
+def test_a_guessed_place_with_a_chief_executive_is_a_company(extract_one):
+    found = entities(extract_one, "Regulators fined Marzuva, the Lagos-based ride-hailing company, on Monday. Marzuva's "
+                                  "chief executive Ada Nwosu said the fine was unfair. A union accused Marzuva of greed.")
+    assert found["Marzuva"][0] == "Company"
+
+
+def test_a_guessed_place_that_opens_a_company_name_is_its_short_form():
+    import spacy
+
+    from kgingest import ontology
+    from kgingest.nlp.entities import Entity, Mention, _retype_guessed_places
+
+    doc = spacy.blank("en")("TELVORA TECHTRADE FZE shipped modules ; parts went to Telvora .")
+    firm = Entity("Company", "TELVORA TECHTRADE FZE", {"TELVORA TECHTRADE FZE"}, [Mention(0, 3, "TELVORA TECHTRADE FZE", "ORG")])
+    guess = Entity("Place", "Telvora", {"Telvora"}, [Mention(9, 10, "Telvora", "GPE")], guessed=True)
+    assert _retype_guessed_places(doc, [firm, guess], ontology.cached()) == [firm]
+    assert firm.aliases == {"TELVORA TECHTRADE FZE", "Telvora"} and len(firm.mentions) == 2
+
+
+def test_photo_credits_name_agencies_outlets_and_photographers(extract_one):
+    found = entities(extract_one, "The minister spoke in Lusaka on Monday.\n"
+                                  "[Photo: Supporters at a rally in Ndola on Sunday. Credit: ZNA]\n"
+                                  "Photo: Copperbelt Courier/Mwila Banda\n")
+    assert found["ZNA"][0] == "MediaOrganization"
+    assert found["Copperbelt Courier"][0] == "MediaOrganization"
+    assert found["Mwila Banda"][0] == "Person"
+    assert not any(label.startswith("Supporters") for label in found)
+
+
+def test_a_party_word_after_a_name_beats_a_guess_from_its_other_mentions(extract_one):
+    found = entities(extract_one, "Koval unveils cabinet as DVP, SPD and Motorists seal coalition\n"
+                                  "PRAGUE - Prime Minister Ivo Koval on Tuesday presented a cabinet drawn from his DVP "
+                                  "movement and two junior partners. Koval, who has led DVP since 2019, kept the finance post.")
+    assert found["DVP"][0] == "PoliticalParty"
+
+
+@pytest.mark.parametrize("text, label, cls", [
+    ("The Security Committee of the Cabinet approved the plan on Monday.", "Security Committee of the Cabinet",
+     "GovernmentAgency"),
+    ("The Foreign Affairs Committee of the National Assembly approved it.", "Foreign Affairs Committee", "Legislature"),
+    ("Government House said on Tuesday that the envoy would stay.", "Government House", "GovernmentAgency"),
+])
+def test_the_executives_committees_and_seats_are_no_chambers(extract_one, text, label, cls):
+    assert entities(extract_one, text)[label][0] == cls
+
+
+def test_a_capital_aimed_at_by_a_criticism_acts_as_its_country(extract_one):
+    found = entities(extract_one, "Abroad, Dutch trade minister Anouk Visser hit out at Ottawa for pressing allies "
+                                  "to tighten their rules.")
+    assert found["Canada"] == ("Country", {"Ottawa"})
+
+
+def test_a_name_with_a_bracketed_qualifier_is_whole_and_typed_by_its_name(extract_one):
+    found = entities(extract_one, "Chief Minister Ravi Prasad Sinha of the Lok Dal (Secular), a BJP ally, dismissed "
+                                  "the rally as theatre.")
+    assert found["Lok Dal (Secular)"][0] == "PoliticalParty"
+
+
+def test_a_regnal_number_makes_no_district(extract_one):
+    found = entities(extract_one, "Queen Elizabeth II opened the bridge in Copenhagen.")
+    assert found["Elizabeth II"][0] == "Person"
+    assert "Elizabeth" not in found
+
+
+def test_the_group_a_legislator_sits_with_is_a_party(extract_one):
+    found = entities(extract_one, "On the far left, Danish MEP Mette Holm of the Red-Green Unity List, who sits with "
+                                  "Renew Baltic group, condemned the Commission.")
+    assert found["Renew Baltic"][0] == "PoliticalParty"
+
+
+def test_movement_after_a_name_makes_a_party_only_in_a_sentence_on_politics(extract_one):
+    found = entities(extract_one, "The painters of the Velmor movement, founded in Riga in 1921, exhibited in Paris.")
+    assert found.get("Velmor", ("",))[0] != "PoliticalParty"

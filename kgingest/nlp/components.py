@@ -72,7 +72,7 @@ def encode_found(obj: Any, chain: Callable[[Any], Any] | None = None) -> Any:
         out["subject"], out["object"] = index[r.subject], index[r.object]
         return out
 
-    return {MSGPACK_KEY: 1, "entities": [entity(e) for e in items],
+    return {MSGPACK_KEY: 1, "entities": [entity(e) for e in items], "inside": [entity(e) for e in obj.entities.inside],
             "at_token": [[t, index[e]] for t, e in obj.entities.at_token.items()],
             "relations": [relation(r) for r in obj.relations]}
 
@@ -81,11 +81,14 @@ def decode_found(obj: Any, chain: Callable[[Any], Any] | None = None) -> Any:
     """srsly msgpack decoder for :class:`Found`."""
     if not (isinstance(obj, dict) and obj.get(MSGPACK_KEY) == 1):
         return obj if chain is None else chain(obj)
-    items = [Entity(**{**e, "aliases": set(e["aliases"]), "mentions": [Mention(**m) for m in e["mentions"]]})
-             for e in obj["entities"]]
+    def entity(e: dict) -> Entity:
+        return Entity(**{**e, "aliases": set(e["aliases"]), "mentions": [Mention(**m) for m in e["mentions"]]})
+
+    items = [entity(e) for e in obj["entities"]]
     found = [Relation(**{**r, "subject": items[r["subject"]], "object": items[r["object"]]})
              for r in obj["relations"]]
-    return Found(Entities(items, {t: items[i] for t, i in obj["at_token"]}), found)
+    return Found(Entities(items, {t: items[i] for t, i in obj["at_token"]},
+                          [entity(e) for e in obj.get("inside", [])]), found)
 
 
 msgpack_encoders.register("kgingest", func=encode_found)

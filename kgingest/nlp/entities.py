@@ -76,6 +76,9 @@ class Entities:
 
     items: list[Entity]
     at_token: dict[int, Entity]
+    # places named inside another entity's name ("Chengdu" in "Chengdu Jinsha Avionics Co., Ltd."):
+    # nodes of the graph, but no relation rule reads them, so the names' own facts stay as they are
+    inside: list[Entity] = field(default_factory=list)
 
 
 @dataclass
@@ -239,6 +242,15 @@ def _opens_title(doc: Doc, i: int, onto: Ontology) -> bool:
     return doc[i].lower_ in _role_heads(onto) or (i + 1 < len(doc) and doc[i + 1].lower_ in roles)
 
 
+def _close_bracket(span: Span) -> Span:
+    """'the Janata Dal (United' + ')': a bracket the name opens is closed inside it."""
+    doc = span.doc
+    if span.end < len(doc) and doc[span.end].text == ")" and any(t.text == "(" for t in span[1:]) \
+            and not any(t.text == ")" for t in span):
+        return Span(doc, span.start, span.end + 1, label=span.label_)
+    return span
+
+
 def _title_before_name(doc: Doc, i: int, roles: frozenset[str], honorifics: frozenset[str]) -> bool:
     """Token ``i`` is a capitalised title or rank ("Administrator", "Lt") and a personal name
     (two capitalised words, after the rank's period) follows it."""
@@ -284,6 +296,9 @@ def _name_cue(span: Span, onto: Ontology) -> str | None:
     lex = lexicon(onto)
     if last.rstrip(".") in lex.legal_forms and len(span) > 1:
         return "Company"
+    opening = next((t.i for t in span[1:] if t.text == "("), None)
+    if last == ")" and opening is not None:     # "Janata Dal (United)": the name before its qualifier says
+        return _name_cue(span.doc[span.start:opening], onto)
     text = span.text
     for cue, cls in lex.name_cues_multi:        # "White House" outranks "House", "Central Bank" "Bank"
         if cue in text:
@@ -291,6 +306,8 @@ def _name_cue(span: Span, onto: Ontology) -> str | None:
     of = next((t.i for t in span[1:] if t.lower_ in {"of", "for", "on"}), None)
     if of is not None:      # the head noun before "of" names the kind: "Council of Economic Advisers"
         head = _name_cue(span.doc[span.start:of], onto)
+        if head == "Legislature" and _name_cue(span.doc[of + 1:span.end], onto) == "GovernmentAgency":
+            return "GovernmentAgency"   # "Appointments Committee of the Cabinet": the executive's, no chamber's
         if head is not None:
             return head
     for cls in ORG_ORDER:
@@ -335,6 +352,18 @@ def _descriptor_cue(span: Span, onto: Ontology) -> str | None:
     return None
 
 
+def _district(text: str, onto: Ontology, lex: Lexicon, numbered: bool = True) -> bool:
+    """A known place with compass words or a number after it ("Croydon North", "Glasgow
+    South West", "Port Harcourt II"): a constituency or district, so a place too. Not a
+    number after a name the NER calls a person's: "Elizabeth II" is a queen."""
+    words = text.split()
+    compass = onto.words("compassWord") | (onto.words("districtNumber") if numbered else frozenset())
+    k = len(words)
+    while k > 1 and words[k - 1] in compass:
+        k -= 1
+    return k < len(words) and normalize(" ".join(words[:k])) in lex.places
+
+
 def classify(span: Span, label: str, onto: Ontology, lex: Lexicon) -> tuple[str | None, str | None]:
     """(class, canonical name or None) for one cleaned mention."""
     text = span.text
@@ -362,13 +391,9 @@ def classify(span: Span, label: str, onto: Ontology, lex: Lexicon) -> tuple[str 
         return None, None
     if n in lex.places and (label != "PERSON" or len(span) == 1):
         return "Place", None
-    words = text.split()
-    compass = onto.words("compassWord")
-    k = len(words)
-    while k > 1 and words[k - 1] in compass:
-        k -= 1
-    if k < len(words) and normalize(" ".join(words[:k])) in lex.places:
+    if _district(text, onto, lex, numbered=label != "PERSON"):
         return "Place", None    # "Croydon North", "Glasgow South West": a constituency or district
+    compass = onto.words("compassWord")
     parts = [p.split() for p in text.split("/")]
     if len(parts) > 1 and all(len(p) > 1 and p[-1] in compass and p[0][:1].isupper() for p in parts):
         return "Place", None    # "Elm North/Elm South": a joined constituency
@@ -412,9 +437,35 @@ def _acts(span: Span) -> bool:
     return root.dep_ == "pobj" and root.head.lower_ not in PLACE_PREPS
 
 
-def _resolve_capitals(doc: Doc, found: list) -> list:
-    """A capital names its country in the whole document if it acts as one anywhere."""
-    acting = {canon for m, cls, canon in found if cls == CAPITAL and _acts(m.span(doc))}
+def _dateline(doc: Doc, m: Mention) -> bool:
+    """'NAIROBI, Sept 10 (Reuters) -', 'BERLIN —': a place name set in capitals that opens a
+    line, with a date, dash, slash or bracket after it: where the story was filed."""
+    before = doc[m.start - 1] if m.start else None
+    after = doc[m.end] if m.end < len(doc) else None
+    return m.text.isupper() and (before is None or "\n" in before.text or "\n" in before.whitespace_) \
+        and after is not None and after.text[:1] in {",", "/", "(", "-", "\u2013", "\u2014"}
+
+
+def _aimed_at(span: Span, onto: Ontology) -> bool:
+    """'hit out at Washington', 'took aim at Beijing': the object of a verb the ontology
+    reads with 'at' (a criticism) is an actor, where 'at' is otherwise a place's preposition."""
+    root = span.root
+    if root.dep_ != "pobj" or root.head.lower_ != "at":
+        return False
+    verb = root.head.head
+    words = {verb.lemma_.lower()} | {f"{verb.lemma_.lower()} {c.lower_}" for c in verb.children
+                                     if c.dep_ in {"prt", "dobj"} and c.i < root.head.i}
+    return any(t.prep == "at" and t.lemma in words for p in onto.properties.values() for t in p.verbs)
+
+
+def _resolve_capitals(doc: Doc, found: list, onto: Ontology) -> list:
+    """A capital names its country in the whole document if it acts as one anywhere. A
+    dateline ("NAIROBI, Sept 10 -") says nothing of its own: it follows the capital's other
+    mentions, and only a capital named in the dateline alone is judged there."""
+    capitals = [(m, canon) for m, cls, canon in found if cls == CAPITAL]
+    told = {canon for m, canon in capitals if not _dateline(doc, m)}
+    acting = {canon for m, canon in capitals if (canon not in told or not _dateline(doc, m))
+              and (_acts(m.span(doc)) or _aimed_at(m.span(doc), onto))}
     return [(m, "Country" if canon in acting else "Place", canon if canon in acting else None)
             if cls == CAPITAL else (m, cls, canon) for m, cls, canon in found]
 
@@ -671,7 +722,8 @@ def _untagged_names(doc: Doc, onto: Ontology, lex: Lexicon, taken: set[int]) -> 
                 or ("-" in words[-1] and all(p.istitle() for p in words[-1].split("-")))):
             desc = _descriptor_cue(span, onto)      # "Kestrel Data, the Rotterdam-based analytics firm, said"
             yield Mention(i, j, span.text, "PERSON" if desc is None else "ORG"), desc or "Person", None
-        elif normalize(span.text) in lex.places and span.text[0].isupper():
+        elif (normalize(span.text) in lex.places or _district(span.text, onto, lex, numbered=i > 0 and doc[i - 1].text in {
+                "(", "for"})) and span.text[0].isupper():     # "(Port Harcourt I, ...", "MP for Leeds II"; not "King Olaf V"
             yield Mention(i, j, span.text, "GPE"), "Place", None
         elif span.root.dep_ == "nsubj" and span.root.head.lemma_.lower() in hiring and all(t.is_title for t in span):
             cls = _name_cue(span, onto) or _descriptor_cue(span, onto) or "Company"
@@ -680,6 +732,43 @@ def _untagged_names(doc: Doc, onto: Ontology, lex: Lexicon, taken: set[int]) -> 
                 and after.lower_ in roles:
             yield Mention(i, j, span.text, "ORG"), "Organization", GUESS   # "FAA spokesman X"
         i = j
+
+
+CREDIT = re.compile(r"\b(?P<word>[A-Z][a-z]+):[ \t]*(?=(?P<names>[^\n\])]+))")     # a caption may hold a credit
+CREDIT_NAME = re.compile(r"[^\W\d_][\w.&'\u2019-]*(?: [^\W\d_][\w.&'\u2019-]*)*")
+
+
+def _credit_names(doc: Doc, onto: Ontology, lex: Lexicon) -> Iterator[tuple[Mention, str, str | None]]:
+    """The names of a photo credit, 'Photo: PA', 'Credit: Lagos Courier/Tunde Okoro': an
+    agency in capitals or a name with a media word is a news organisation, two or three
+    plain name words a photographer. Whatever the NER made of them ("NAN" a town), a credit
+    says what they are."""
+    words = onto.words("creditWord")
+    text = doc_text(doc)
+    media = onto.classes.get("MediaOrganization")
+    for m in CREDIT.finditer(text):
+        if m["word"] not in words:
+            continue
+        for part in m["names"].split("/"):
+            offset = m.start("names") + m["names"].index(part)
+            name = CREDIT_NAME.match(part.strip())
+            if name is None or name.end() != len(part.strip()):
+                continue        # "Photo: Prime Minister X (centre) with ...": a caption, not a credit
+            start = offset + len(part) - len(part.lstrip())
+            span = doc.char_span(start, start + name.end())
+            if span is None:
+                continue
+            tokens = span.text.split()
+            if len(tokens) == 1 and span.text.isupper() and 2 <= len(span.text) <= 5:
+                cls = "MediaOrganization"       # "PA", "AFP", "ČTK"
+            elif media is not None and any(t in media.cue_words for t in tokens):
+                cls = "MediaOrganization"       # "Lagos Courier"
+            elif 2 <= len(tokens) <= 3 and all(t[:1].isupper() and t[1:].islower() for t in tokens) \
+                    and not any(lex.country_of(t) or t.lower() in _cue_words(onto) for t in tokens):
+                cls = "Person"                  # "Tunde Okoro"
+            else:
+                continue
+            yield Mention(span.start, span.end, span.text, "PERSON" if cls == "Person" else "ORG"), cls, None
 
 
 PARTY_TAG = re.compile(r"\((?P<tag>[A-Z])\s?[-\u2013]\s?[A-Z][A-Za-z.]*(?: [A-Z][A-Za-z.]*)?\)")
@@ -723,7 +812,9 @@ def mentions(doc: Doc, onto: Ontology) -> list[tuple[Mention, str, str | None]]:
             span = _clean(widened, onto)
             if span is None:
                 continue
-            label = "ORG" if widened.label_ == "ORG" != ent.label_ else ruled or ent.label_
+            span = _close_bracket(span)
+            label = "ORG" if widened.label_ == "ORG" != ent.label_ else (
+                (ruled if span.start >= seg.start else None) or ent.label_)   # "Trinamool" + "Congress"
             if label == "ORG" and span.start > seg.start and doc[span.start - 1].lower_ in _role_words(onto):
                 label = "PERSON"        # "Trade Representative Anjali Deshpande"
             if len(span) == 1 and span.text in lex.suffixes:
@@ -764,6 +855,10 @@ def mentions(doc: Doc, onto: Ontology) -> list[tuple[Mention, str, str | None]]:
                 span = doc[prev.start:span.end]
                 label = "ORG"
             out.append((Mention(span.start, span.end, span.text, label), cls, canon))
+    credits = list(_credit_names(doc, onto, lex))
+    if credits:
+        credited = {i for m, _, _ in credits for i in range(m.start, m.end)}
+        out = [x for x in out if not any(i in credited for i in range(x[0].start, x[0].end))] + credits
     taken = {i for m, _, _ in out for i in range(m.start, m.end)}
     for extra in (_party_tags(doc, onto, lex), _untagged_names(doc, onto, lex, taken)):
         for x in extra:
@@ -771,7 +866,7 @@ def mentions(doc: Doc, onto: Ontology) -> list[tuple[Mention, str, str | None]]:
                 out.append(x)
                 taken.update(range(x[0].start, x[0].end))
     out.sort(key=lambda x: x[0].start)
-    return _join_parenthesised_first_names(doc, _resolve_capitals(doc, _party_or_chamber(doc, out, onto)))
+    return _join_parenthesised_first_names(doc, _resolve_capitals(doc, _party_or_chamber(doc, out, onto), onto))
 
 
 def _party_or_chamber(doc: Doc, found: list, onto: Ontology) -> list:
@@ -1013,6 +1108,8 @@ def find(doc: Doc, onto: Ontology) -> Entities:
     for e in entities:
         e.guessed = all(id(m) in guesses for m in e.mentions)
     _retype_employers(doc, entities, onto)
+    _retype_parties(doc, entities, onto)
+    entities = _retype_guessed_places(doc, entities, onto)
     _propagate(doc, entities, onto)
 
     # labels: the fullest form wins; the rest are aliases
@@ -1036,7 +1133,36 @@ def find(doc: Doc, onto: Ontology) -> Entities:
     _titled_aliases(doc, entities, onto)
     _unplaced_aliases(doc, entities, lex)
     _ordinal_aliases(doc, entities, at_token)
-    return Entities(entities, at_token)
+    return Entities(entities, at_token, _places_opening_names(doc, entities, lex))
+
+
+def _places_opening_names(doc: Doc, entities: list[Entity], lex: Lexicon) -> list[Entity]:
+    """A city or province that opens an organisation's registered name ("Chengdu Jinsha
+    Avionics Co., Ltd.", "Kazan Avtopribor JSC", "the Shenzhen Stock Exchange") is a place the
+    text names: a Place node of its own with a mention inside the name (``Entities.inside``).
+    Places and capitals the document already names otherwise are left to those entities."""
+    named = {normalize(a) for e in entities for a in (e.label, *e.aliases, *(m.text for m in e.mentions))}
+    generic = lex.cue_words | {w.lower() for w in lex.onto.words("agencyPrefix") | lex.onto.words("roleModifier")}
+    out: dict[str, Entity] = {}
+    for e in entities:
+        if e.cls != "Company":      # "Ifo Institute", "Victoria University": named after a place, not in it
+            continue
+        for m in e.mentions:
+            if m.end - m.start < 2:
+                continue
+            for k in (2, 1):        # "Port Harcourt", then "Chengdu"
+                head = doc[m.start:m.start + k]
+                n = normalize(head.text)
+                if m.end - m.start <= k or not all(t.is_title or t.is_upper and len(t) > 3 for t in head) \
+                        or any(t.lower_ in generic for t in head) or lex.country_of(head.text) \
+                        or not (n in lex.places or n in lex.capitals) or n in named or not doc[m.start + k].is_title:
+                    continue
+                place = out.get(n)
+                if place is None:
+                    place = out[n] = Entity("Place", head.text)
+                place.mentions.append(Mention(head.start, head.end, head.text, "GPE"))
+                break
+    return list(out.values())
 
 
 ORDINAL = re.compile(r"\d+(?:st|nd|rd|th)$")
@@ -1221,9 +1347,85 @@ def _retype_employers(doc: Doc, entities: list[Entity], onto: Ontology) -> None:
             e.cls = _descriptor_cue(e.mentions[0].span(doc), onto) or "Company"
 
 
+def _party_evidence(doc: Doc, m: Mention, titles: frozenset[str], person_at: dict[int, Mention],
+                    politics: frozenset[str] = frozenset()) -> bool:
+    """A mention that only a party's name takes: a legislator's title after it ("Renew Europe
+    MEP X", "Vox MPs"), "movement" after it in a sentence on politics, the group one "sits
+    with", or "of" it after a legislator ("MEP Jonas Aalto of the Green League",
+    "Lawmaker Ivan Yip of the DAB")."""
+    if m.end < len(doc) and doc[m.end].text in titles:
+        return True
+    root = m.span(doc).root
+    if m.end < len(doc) and doc[m.end].lower_ == "movement" and any(
+            t.lower_ in politics for t in doc[m.start].sent):
+        return True     # "a cabinet drawn from his ANO movement"; not "the Bauhaus movement"
+    group = root.head if root.dep_ == "compound" and root.head.pos_ == "NOUN" else root
+    if group.dep_ == "pobj" and group.head.lower_ == "with" and group.head.head.lemma_ == "sit":
+        return True     # "who sits with The Left group": a parliament's group or party
+    if root.dep_ != "pobj" or root.head.lower_ != "of" or root.head.i != m.start - 1 - (doc[m.start - 1].lower_ == "the"):
+        return False
+    person = person_at.get(root.head.head.i)
+    if person is None or root.head.i != person.end:
+        return False
+    before = [t for t in doc[max(0, person.start - 3):person.start] if t.text[:1].isupper()]
+    return any(t.text in titles or t.text.lower() in titles for t in before[-1:])
+
+
+def _retype_parties(doc: Doc, entities: list[Entity], onto: Ontology) -> None:
+    """An organisation typed on no cue of its name, or on a generic one ("Alliance"), is a party where
+    the text uses it as only a party's name is used (:func:`_party_evidence`)."""
+    if "PoliticalParty" not in onto.classes:
+        return
+    titles = onto.words("partisanTitle")
+    politics = onto.words("politicsWord")
+    person_at = {i: m for e in entities if e.cls == "Person" for m in e.mentions for i in range(m.start, m.end)}
+    lex = lexicon(onto)
+    for e in entities:
+        if e.cls not in {"Company", "Organization"} or e.canonical is not None:
+            continue
+        if any(m.text.split()[-1].rstrip(".") in lex.legal_forms
+               or _name_cue(m.span(doc), onto) not in {None, "Organization"} for m in e.mentions):
+            continue        # "Ministry", "Bank", "Ltd": the name says what it is; "Alliance", "Union" do not
+        if any(_party_evidence(doc, m, titles, person_at, politics) for m in e.mentions):
+            e.cls = "PoliticalParty"
+
+
+def _retype_guessed_places(doc: Doc, entities: list[Entity], onto: Ontology) -> list[Entity]:
+    """A name the NER took for a place that no gazetteer knows is a company's where the text
+    says so: it is the first word of a registered company name ("Arvand" after "Arvand
+    Techtrade FZE": that company's short form), a noun describes it ("Zuvara, the payments
+    company"), or it has a chief executive ("Zuvara's chief executive X")."""
+    lex = lexicon(onto)
+    roles, _, _ = _employer_slots(onto)
+    firms: dict[str, list[Entity]] = defaultdict(list)
+    for e in entities:      # registered names only: "Caribbean" is no short form of "Caribbean Dispatch Services"
+        if e.cls == "Company" and any(a.split()[-1].rstrip(".") in lex.legal_forms for a in (e.label, *e.aliases)):
+            for first in {normalize(a.split()[0]) for a in (e.label, *e.aliases) if len(a.split()) > 1}:
+                firms[first].append(e)
+    for e in entities:
+        n = normalize(e.label)
+        if e.cls != "Place" or not e.guessed or n in lex.places or " " in e.label:
+            continue
+        if len(firms.get(n, [])) == 1:
+            firm = firms[n][0]
+            firm.mentions.extend(e.mentions)
+            firm.aliases |= e.aliases
+            e.mentions = []
+            continue
+        for m in e.mentions:
+            root = m.span(doc).root
+            desc = _descriptor_cue(m.span(doc), onto)
+            if desc not in {None, "Place"} or (root.dep_ in {"poss", "compound"} and root.head.lower_ in roles):
+                e.cls = desc if desc not in {None, "Place"} else "Company"
+                break
+    return [e for e in entities if e.mentions]
+
+
 def _merge_same_names(order: list[Entity]) -> None:
     """Mentions of one name typed differently ("Cirrova" as Company, Person and Place) are
-    one entity: the class with the most mentions wins, organisations before people."""
+    one entity: the class with the most mentions wins, organisations before people. An
+    organisation class guessed from the NER's label alone yields to one with evidence
+    ("his ANO movement" makes every "ANO" the party)."""
     by_name: dict[str, list[Entity]] = defaultdict(list)
     for e in order:
         if e.mentions:
@@ -1231,6 +1433,7 @@ def _merge_same_names(order: list[Entity]) -> None:
     for group in by_name.values():
         if len(group) < 2:
             continue
+        _evidence_over_guesses(group)
         group.sort(key=lambda e: (not (e.cls == "Person" and " " not in e.label), len(e.mentions),
                                   e.cls not in {"Person", "Place"}), reverse=True)
         keep = group[0]
@@ -1238,6 +1441,16 @@ def _merge_same_names(order: list[Entity]) -> None:
             keep.mentions.extend(e.mentions)
             keep.aliases |= e.aliases
             e.mentions = []
+
+
+def _evidence_over_guesses(group: list[Entity]) -> None:
+    """Guessed organisations of one name take the class that evidence gave another mention."""
+    plain = {"Person", "Place", "Country", CAPITAL}
+    evidenced = [e.cls for e in group if not e.guessed and e.cls not in plain]
+    if len(set(evidenced)) == 1:
+        for e in group:
+            if e.guessed and e.cls not in plain:
+                e.cls = evidenced[0]
 
 
 # a chamber or a ministry is its country's: "Colombian Senate" and "U.S. Senate" are two

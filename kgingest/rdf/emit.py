@@ -295,7 +295,7 @@ def _document(
     phrase, begin_index, end_index, anchor_of, reference = (
         nif.Phrase, nif.beginIndex, nif.endIndex, nif.anchorOf, nif.referenceContext)
     in_sentence, ident = nif.sentence, t.ITSRDF.taIdentRef
-    for ent in entities.items:
+    for ent in (*entities.items, *entities.inside):
         e_iri = raw[id(ent)] = entity_iri_text(ent.cls, ent.canonical or ent.label)
         e = iris[id(ent)] = t.iri(e_iri)
         add((e, rdf.type, t.node(onto.class_iri(ent.cls))))
