@@ -601,6 +601,9 @@ def _caps_run(doc: Doc, start: int, end: int, lex: Lexicon) -> tuple[int, int]:
     return start, end
 
 
+ROMAN = re.compile(r"[IVXLC]+")
+
+
 def _leading_place(span: Span, lex: Lexicon) -> int | None:
     """Where a city ends in a name that opens with it and goes on in capitals, as a wire
     service's source line does ("Prague CTK", "Lima EL COMERCIO"), or with a broadcaster's
@@ -614,6 +617,8 @@ def _leading_place(span: Span, lex: Lexicon) -> int | None:
         if any(_caps_word(t) for t in head) or not _is_place(head.text, lex) or lex.country_of(rest.text):
             continue
         tail = doc[rest.i:span.end]
+        if ROMAN.fullmatch(tail.text):      # "Elizabeth II": a regnal number, no outlet
+            return None
         if (tail.text.isupper() and sum(ch.isalpha() for ch in tail.text) >= 2) or (
                 len(tail) >= 3 and rest.text in media and not any(t.is_lower for t in tail)):
             return span.start + k
