@@ -287,11 +287,10 @@ FORK_AND_DIE = textwrap.dedent("""
     import os, sys, time
     from kgingest.store import EmbeddedStore
     store = EmbeddedStore(sys.argv[1])
-    child = os.fork()
-    if child == 0:  # a worker that outlives its parent
+    if os.fork() == 0:  # a worker that outlives its parent; it speaks once its fork handlers have run
+        print(os.getpid(), flush=True)
         time.sleep(60)
         os._exit(0)
-    print(child, flush=True)
     time.sleep(60)
 """)
 
