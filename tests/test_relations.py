@@ -223,6 +223,13 @@ CASES = {
          {("Tomas Varga", "memberOf", "Liberal Party"), ("Tomas Varga", "memberOf", "Senate"),
           ("Ilse Marek", "memberOf", "Liberal Party"), ("Ilse Marek", "memberOf", "Senate")}),
         ("Ada Voss said she would join the Green Party if asked: Karl Ebert agreed.", set()),
+        # a group or party one sits with or for
+        ("Dutch MEP Anneke Vos, who sits with the Greens group, criticised the plan.",
+         {("Anneke Vos", "memberOf", "Greens")}),
+        ("German MEP Karl Braun, who sits for Germany's Free Democratic Party, voted against it.",
+         {("Karl Braun", "memberOf", "Free Democratic Party")}),
+        ("Anneke Vos does not sit with the Greens group.", set()),
+        ("The painter asked Karl Braun to sit for a portrait.", set()),
     ],
     "basedIn": [
         ("The Supreme Court of Malawi upheld the ruling. Malawi's finance minister welcomed it.",
@@ -245,6 +252,10 @@ CASES = {
          {("Tellmark Holdings", "basedIn", "Boston")}),
         # not the clause's own subject; each conjunct keeps its own place; a dateline is no home
         ("Tellmark Holdings said it would keep all jobs at the Bergen-based operator.", set()),
+        # a run of descriptor words, one the tagger read as a verb, before the name; not a verb of the clause
+        ("Accra-based logistics startup Velo Freight raised $5m led by Kestrel Ventures.",
+         {("Velo Freight", "basedIn", "Accra")}),
+        ("The Accra-based firm said Velo Freight raised $5m.", set()),
         ("Velo is backed by Oslo-based Fjordline Capital and Cairo-based Delta Nile Ventures.",
          {("Fjordline Capital", "basedIn", "Oslo"), ("Delta Nile Ventures", "basedIn", "Cairo")}),
         ("OSLO, May 3 (Reuters) - Fjordline Capital said on Friday that profits rose.", set()),

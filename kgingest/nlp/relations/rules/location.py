@@ -254,12 +254,14 @@ def _named_after(ctx: Context, sent: Span) -> Iterator[Candidate]:
 
 
 def _entity_after_descriptors(tok: Token, ctx: Context) -> Entity | None:
-    """The name a run of descriptor words leads to: 'telecoms giant Huawei'."""
+    """The name a run of descriptor words leads to: 'telecoms giant Huawei', 'payments
+    infrastructure firm X' (a lower-case word the tagger read as a verb still describes)."""
     doc = tok.doc
-    for t in doc[tok.i + 1: tok.i + 4]:
+    for t in doc[tok.i + 1: tok.i + 5]:
         if ctx.entity(t) is not None:
             return ctx.entity(t)
-        if t.pos_ not in {"NOUN", "ADJ"} or t.is_title:
+        misread = t.pos_ == "VERB" and t.lemma_ == t.lower_ and t.tag_ != "VBZ"    # 'startup' read as a verb
+        if not (t.pos_ in {"NOUN", "ADJ"} or misread) or not t.is_lower or not t.is_alpha:
             return None
     return None
 
