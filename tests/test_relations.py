@@ -273,6 +273,9 @@ CASES = {
         (f"{A} met {K} in Berlin on Monday.", {(A, "meetsWith", K)}),
         (f"Talks between {A} and {K} ended without a deal.", {(A, "meetsWith", K)}),
         (f"{A} held a call with {K} on Tuesday.", {(A, "meetsWith", K)}),
+        # a phrase between the talks and their partner
+        (f"Trade Minister {A} held talks on the sidelines with Finance Minister {K}.", {(A, "meetsWith", K)}),
+        (f"{A} did not hold talks on the sidelines with {K}.", set()),
         (f"{A} did not meet {K}.", set()),
         (f"{A} denied that she had met {K}.", set()),
         (f"{A} could meet {K} if talks resume.", set()),

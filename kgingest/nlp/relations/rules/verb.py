@@ -25,8 +25,9 @@ def _trigger_fits(verb: Token, trig: Trigger) -> bool:
         return False
     if len(words) == 1:
         return True
-    # the rest of the phrase in the verb's subtree, at most four words on ("pull out of")
-    kids = {c.lower_ for c in verb.doc[verb.i + 1:verb.i + 5] if verb.is_ancestor(c)}
+    # the rest of the phrase in the verb's subtree, at most four words on ("pull out of"), or
+    # six past a prepositional phrase ("held talks on the sidelines with")
+    kids = {c.lower_ for c in verb.doc[verb.i + 1:verb.i + 7] if verb.is_ancestor(c)}
     return all(w in kids for w in words[1:])
 
 
