@@ -69,7 +69,8 @@ def title_rules(ctx: Context, sent: Span, member: str, chambers: dict[str, list[
             continue
         bodies = chambers.get(tok.lower_, [])
         if len(bodies) > 1:     # "Senate" of two countries: the one this sentence names
-            bodies = [b for b in bodies if any(sent.start <= m.start < sent.end for m in b.mentions)]
+            here = [b for b in bodies if any(sent.start <= m.start < sent.end for m in b.mentions)]
+            bodies = here or _of_place(tok, bodies, ctx)
         chamber = bodies[0] if len(bodies) == 1 else None
         if chamber is not None:
             yield ctx.candidate(person, member, chamber, tok, "chamber-title", 0.8, phrase=True)
@@ -112,6 +113,20 @@ def _entries(ctx: Context, n: int) -> list[Entity]:
             break
         out.append(first)
     return out
+
+
+def _of_place(title: Token, bodies: list[Entity], ctx: Context) -> list[Entity]:
+    """'U.S. Sen. X', 'the Chilean senator X': of two chambers of that title, the one whose
+    name holds the place word just before the title."""
+    doc = ctx.doc
+    i = title.i - 1
+    while i >= 0 and i >= title.i - 2 and ctx.entity(doc[i]) is None and doc[i].lower_ in {"the", "a", "an"}:
+        i -= 1
+    place = ctx.entity(doc[i]) if i >= 0 else None
+    if place is None or not ctx.cls_is(place, "Place"):
+        return []
+    words = {m.text.lower() for m in place.mentions if m.end == i + 1}
+    return [b for b in bodies if any(w and w in b.label.lower() for w in words)]
 
 
 def _titled(title: Token, ctx: Context) -> Entity | None:
