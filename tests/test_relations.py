@@ -221,7 +221,7 @@ CASES = {
         # of two senates, the one whose name holds the place word before the title
         (f"{A} met U.S. Sen. {K} in Lima. She said the U.S. Senate must act. Senator Luz Ortega sits in the Peruvian Senate.",
          {(A, "meetsWith", K), (K, "memberOf", "U.S. Senate"), ("Luz Ortega", "memberOf", "Peruvian Senate"),
-          ("U.S. Senate", "basedIn", "United States")}),
+          ("U.S. Senate", "basedIn", "United States"), ("Peruvian Senate", "basedIn", "Peru")}),
         # a lead-in naming the party its list joined
         ("The Senate voted. The senators who moved to the Liberal Party are: Sen. Tomas Varga and Sen. Ilse Marek.",
          {("Tomas Varga", "memberOf", "Liberal Party"), ("Tomas Varga", "memberOf", "Senate"),
