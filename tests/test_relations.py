@@ -280,6 +280,11 @@ CASES = {
         # a phrase between the talks and their partner
         (f"Trade Minister {A} held talks on the sidelines with Finance Minister {K}.", {(A, "meetsWith", K)}),
         (f"{A} did not hold talks on the sidelines with {K}.", set()),
+        # a meeting ahead has not happened; one behind a future clause has
+        (f"{A} will meet {K} next week.", set()),
+        (f"{A} is due to hold talks with {K} on Friday.", set()),
+        (f"Talks between {A} and {K} will take place next week.", set()),
+        (f"{A}, who met {K} on Monday, will travel to Oslo.", {(A, "meetsWith", K)}),
         (f"{A} did not meet {K}.", set()),
         (f"{A} denied that she had met {K}.", set()),
         (f"{A} could meet {K} if talks resume.", set()),
