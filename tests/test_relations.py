@@ -260,6 +260,9 @@ CASES = {
         ("Accra-based logistics startup Velo Freight raised $5m led by Kestrel Ventures.",
          {("Velo Freight", "basedIn", "Accra")}),
         ("The Accra-based firm said Velo Freight raised $5m.", set()),
+        # a nationality before a company's description that is also a role word
+        ("He had been in talks to join Norwegian owner Fjord Bulk as chief executive.", {("Fjord Bulk", "basedIn", "Norway")}),
+        ("Swedish founder Karl Lund left Fjord Bulk.", set()),
         ("Velo is backed by Oslo-based Fjordline Capital and Cairo-based Delta Nile Ventures.",
          {("Fjordline Capital", "basedIn", "Oslo"), ("Delta Nile Ventures", "basedIn", "Cairo")}),
         ("OSLO, May 3 (Reuters) - Fjordline Capital said on Friday that profits rose.", set()),

@@ -86,7 +86,11 @@ def location_rules(ctx: Context, sent: Span) -> Iterator[Candidate]:
         head = tok.head
         org = ctx.entity(head)
         if org is None or org is place:
-            if head.pos_ != "NOUN" or head.lower_ in lexicon(ctx.onto).role_words:
+            named = ctx.entity(doc[head.i + 1]) if head.i + 1 < len(doc) else None
+            if head.pos_ == "NOUN" and head.lower_ in lexicon(ctx.onto).role_words and named is not None \
+                    and ctx.cls_is(named, "Company"):
+                org = named     # "Greek owner X": a company's description, though 'owner' is also a role
+            elif head.pos_ != "NOUN" or head.lower_ in lexicon(ctx.onto).role_words:
                 continue    # "a former U.S. ambassador": a person's role, not an organisation's home
             org = (next((ctx.entity(c) for c in head.children if c.dep_ == "appos" and ctx.entity(c)), None)
                    or (ctx.entity(head.head) if head.dep_ in {"appos", "compound"} else None))
