@@ -288,6 +288,9 @@ CASES = {
         (f"{A} is due to hold talks with {K} on Friday.", set()),
         (f"Talks between {A} and {K} will take place next week.", set()),
         (f"{A}, who met {K} on Monday, will travel to Oslo.", {(A, "meetsWith", K)}),
+        # a working session is a meeting; its holder through a relative clause
+        (f"Karl Lund was accompanied by {A}, who held a separate working session with Ola Nord.",
+         {(A, "meetsWith", "Ola Nord")}),
         (f"{A} did not meet {K}.", set()),
         (f"{A} denied that she had met {K}.", set()),
         (f"{A} could meet {K} if talks resume.", set()),
