@@ -227,6 +227,13 @@ CASES = {
          {("Tomas Varga", "memberOf", "Liberal Party"), ("Tomas Varga", "memberOf", "Senate"),
           ("Ilse Marek", "memberOf", "Liberal Party"), ("Ilse Marek", "memberOf", "Senate")}),
         ("Ada Voss said she would join the Green Party if asked: Karl Ebert agreed.", set()),
+        # the lead-in's members belong to the one legislature its sentence names
+        ("In the National Assembly, the Speaker read letters from two members who have also joined the Unity Party: "
+         "Karl Ebert (Hull North, formerly Labour) and Ola Nord (York).",
+         {("Karl Ebert", "memberOf", "Unity Party"), ("Karl Ebert", "memberOf", "National Assembly"),
+          ("Ola Nord", "memberOf", "Unity Party"), ("Ola Nord", "memberOf", "National Assembly")}),
+        ("In the National Assembly, the Speaker named two activists who have joined the Unity Party: Karl Ebert and Ola Nord.",
+         {("Karl Ebert", "memberOf", "Unity Party"), ("Ola Nord", "memberOf", "Unity Party")}),
         # a group or party one sits with or for
         ("Dutch MEP Anneke Vos, who sits with the Greens group, criticised the plan.",
          {("Anneke Vos", "memberOf", "Greens")}),

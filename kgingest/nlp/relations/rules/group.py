@@ -99,8 +99,23 @@ def join_list_rules(ctx: Context, sent: Span, member: str) -> Iterator[Candidate
         people = [e for t in ctx.doc[colon.i + 1:sent.end] for e in [ctx.entity(t)] if e is not None and e.cls == "Person"]
         if not any(not t.is_space for t in ctx.doc[colon.i + 1:sent.end]):
             people = _entries(ctx, ctx.sent_index[colon.i] + 1)
+        chamber = _lead_chamber(verb, colon, member, ctx)
         for person in dict.fromkeys(people):
             yield ctx.candidate(person, member, party, verb, "join-list", 0.75)
+            if chamber is not None:
+                yield ctx.candidate(person, member, chamber, verb, "join-list-chamber", 0.7)
+
+
+def _lead_chamber(verb: Token, colon: Token, member: str, ctx: Context) -> Entity | None:
+    """'three members who joined the APC: ...' in a sentence that names one legislature: the
+    lead-in's members are members of it ('members of the House who joined ...' names it)."""
+    noun = verb.head if verb.dep_ == "relcl" else next((c for c in verb.children if c.dep_ == "nsubj"), None)
+    if noun is None or noun.lemma_.lower() not in {w.lower() for w in ctx.onto.properties[member].role_nouns}:
+        return None
+    sent = ctx.doc[colon.i].sent
+    bodies = {e for t in ctx.doc[sent.start:colon.i] for e in [ctx.entity(t)] if e is not None and e.cls == "Legislature"
+              and "committee" not in e.label.lower()}
+    return bodies.pop() if len(bodies) == 1 else None
 
 
 def _entries(ctx: Context, n: int) -> list[Entity]:
