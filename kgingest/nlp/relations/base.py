@@ -108,7 +108,7 @@ def admit(doc: Doc, entities: Entities, onto: Ontology, candidates: Iterable[Can
             # "Haddad has not joined the company and does not advise it" outweighs a
             # report elsewhere in the article that he does
             denied.update({(c.subject, prop, c.object), (c.object, prop, c.subject)})
-        if why or (onto.properties[prop].event_nouns and future(doc[c.anchor], ctx)):
+        if why or (onto.properties[prop].occurrent and future(doc[c.anchor], ctx)):
             continue
         si, oi = c.subject, c.object
         if onto.properties[prop].symmetric and (o.label, o.cls) < (s.label, s.cls):
