@@ -107,7 +107,7 @@ def join_list_rules(ctx: Context, sent: Span, member: str) -> Iterator[Candidate
 
 
 def _lead_chamber(verb: Token, colon: Token, member: str, ctx: Context) -> Entity | None:
-    """'three members who joined the APC: ...' in a sentence that names one legislature: the
+    """'two members who joined the Unity Party: ...' in a sentence that names one legislature: the
     lead-in's members are members of it ('members of the House who joined ...' names it)."""
     noun = verb.head if verb.dep_ == "relcl" else next((c for c in verb.children if c.dep_ == "nsubj"), None)
     if noun is None or noun.lemma_.lower() not in {w.lower() for w in ctx.onto.properties[member].role_nouns}:
