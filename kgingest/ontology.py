@@ -74,6 +74,7 @@ class OntProperty:
     judgement_nouns: frozenset[str] = frozenset()
     state_roles: frozenset[str] = frozenset()
     about_owner: bool = False
+    occurrent: bool = False      # a fact only once it has happened: no 'will meet'
     affiliation: bool = False
     priority: int = 9
     unit_fallback: str | None = None
@@ -260,6 +261,7 @@ def load(paths: list[Path] | None = None) -> Ontology:
             judgement_nouns=frozenset(w.lower() for w in _strings(g, prop, KG.judgementNoun)),
             state_roles=frozenset(w.lower() for w in _strings(g, prop, KG.stateRole)),
             about_owner=bool(g.value(prop, KG.aboutOwner)),
+            occurrent=bool(g.value(prop, KG.occurrent)),
             affiliation=bool(g.value(prop, KG.affiliation)),
             priority=int(str(g.value(prop, KG.priority) or 9)),
             unit_fallback=_local(fallback) if (fallback := g.value(prop, KG.unitFallback)) else None,

@@ -218,11 +218,29 @@ CASES = {
         ("The Senate met on Monday. GOP Sen. Dale Rourke of Idaho agreed.",
          {("Dale Rourke", "memberOf", "GOP"), ("Dale Rourke", "memberOf", "Senate")}),
         ("Former MEP Anna Kral left the European Parliament.", set()),
+        # of two senates, the one whose name holds the place word before the title
+        (f"{A} met U.S. Sen. {K} in Lima. She said the U.S. Senate must act. Senator Luz Ortega sits in the Peruvian Senate.",
+         {(A, "meetsWith", K), (K, "memberOf", "U.S. Senate"), ("Luz Ortega", "memberOf", "Peruvian Senate"),
+          ("U.S. Senate", "basedIn", "United States"), ("Peruvian Senate", "basedIn", "Peru")}),
         # a lead-in naming the party its list joined
         ("The Senate voted. The senators who moved to the Liberal Party are: Sen. Tomas Varga and Sen. Ilse Marek.",
          {("Tomas Varga", "memberOf", "Liberal Party"), ("Tomas Varga", "memberOf", "Senate"),
           ("Ilse Marek", "memberOf", "Liberal Party"), ("Ilse Marek", "memberOf", "Senate")}),
         ("Ada Voss said she would join the Green Party if asked: Karl Ebert agreed.", set()),
+        # the lead-in's members belong to the one legislature its sentence names
+        ("In the National Assembly, the Speaker read letters from two members who have also joined the Unity Party: "
+         "Karl Ebert (Hull North, formerly Labour) and Ola Nord (York).",
+         {("Karl Ebert", "memberOf", "Unity Party"), ("Karl Ebert", "memberOf", "National Assembly"),
+          ("Ola Nord", "memberOf", "Unity Party"), ("Ola Nord", "memberOf", "National Assembly")}),
+        ("In the National Assembly, the Speaker named two activists who have joined the Unity Party: Karl Ebert and Ola Nord.",
+         {("Karl Ebert", "memberOf", "Unity Party"), ("Ola Nord", "memberOf", "Unity Party")}),
+        # a group or party one sits with or for
+        ("Dutch MEP Anneke Vos, who sits with the Greens group, criticised the plan.",
+         {("Anneke Vos", "memberOf", "Greens")}),
+        ("German MEP Karl Braun, who sits for Germany's Free Democratic Party, voted against it.",
+         {("Karl Braun", "memberOf", "Free Democratic Party")}),
+        ("Anneke Vos does not sit with the Greens group.", set()),
+        ("The painter asked Karl Braun to sit for a portrait.", set()),
     ],
     "basedIn": [
         ("The Supreme Court of Malawi upheld the ruling. Malawi's finance minister welcomed it.",
@@ -245,6 +263,13 @@ CASES = {
          {("Tellmark Holdings", "basedIn", "Boston")}),
         # not the clause's own subject; each conjunct keeps its own place; a dateline is no home
         ("Tellmark Holdings said it would keep all jobs at the Bergen-based operator.", set()),
+        # a run of descriptor words, one the tagger read as a verb, before the name; not a verb of the clause
+        ("Accra-based logistics startup Velo Freight raised $5m led by Kestrel Ventures.",
+         {("Velo Freight", "basedIn", "Accra")}),
+        ("The Accra-based firm said Velo Freight raised $5m.", set()),
+        # a nationality before a company's description that is also a role word
+        ("He had been in talks to join Norwegian owner Fjord Bulk as chief executive.", {("Fjord Bulk", "basedIn", "Norway")}),
+        ("Swedish founder Karl Lund left Fjord Bulk.", set()),
         ("Velo is backed by Oslo-based Fjordline Capital and Cairo-based Delta Nile Ventures.",
          {("Fjordline Capital", "basedIn", "Oslo"), ("Delta Nile Ventures", "basedIn", "Cairo")}),
         ("OSLO, May 3 (Reuters) - Fjordline Capital said on Friday that profits rose.", set()),
@@ -262,6 +287,17 @@ CASES = {
         (f"{A} met {K} in Berlin on Monday.", {(A, "meetsWith", K)}),
         (f"Talks between {A} and {K} ended without a deal.", {(A, "meetsWith", K)}),
         (f"{A} held a call with {K} on Tuesday.", {(A, "meetsWith", K)}),
+        # a phrase between the talks and their partner
+        (f"Trade Minister {A} held talks on the sidelines with Finance Minister {K}.", {(A, "meetsWith", K)}),
+        (f"{A} did not hold talks on the sidelines with {K}.", set()),
+        # a meeting ahead has not happened; one behind a future clause has
+        (f"{A} will meet {K} next week.", set()),
+        (f"{A} is due to hold talks with {K} on Friday.", set()),
+        (f"Talks between {A} and {K} will take place next week.", set()),
+        (f"{A}, who met {K} on Monday, will travel to Oslo.", {(A, "meetsWith", K)}),
+        # a working session is a meeting; its holder through a relative clause
+        (f"Karl Lund was accompanied by {A}, who held a separate working session with Ola Nord.",
+         {(A, "meetsWith", "Ola Nord")}),
         (f"{A} did not meet {K}.", set()),
         (f"{A} denied that she had met {K}.", set()),
         (f"{A} could meet {K} if talks resume.", set()),

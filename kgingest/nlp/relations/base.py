@@ -18,7 +18,7 @@ from ...ontology import Ontology
 from ..entities import Entities
 from .candidate import Candidate, Relation
 from .document import context, forget
-from .guards import blocked, removals
+from .guards import blocked, future, removals
 from .registry import proposers
 
 # the bundled rule families, in the order their candidates are admitted within a sentence
@@ -108,7 +108,7 @@ def admit(doc: Doc, entities: Entities, onto: Ontology, candidates: Iterable[Can
             # "Haddad has not joined the company and does not advise it" outweighs a
             # report elsewhere in the article that he does
             denied.update({(c.subject, prop, c.object), (c.object, prop, c.subject)})
-        if why:
+        if why or (onto.properties[prop].occurrent and future(doc[c.anchor], ctx)):
             continue
         si, oi = c.subject, c.object
         if onto.properties[prop].symmetric and (o.label, o.cls) < (s.label, s.cls):

@@ -73,6 +73,19 @@ def blocked(tok: Token, ctx: Context, phrase: bool = False) -> str | None:
     return None
 
 
+def future(tok: Token, ctx: Context) -> bool:
+    """Whether the clause of `tok` puts it ahead ('will meet Y next week', 'is due to hold
+    talks with Y'): an event that has not yet happened (``kg:futureWord``), though a role
+    one 'will take up' is reported as held."""
+    words = ctx.words("futureWord")
+    for t in ancestors(tok, 6):
+        if t.lower_ in words or any(c.dep_ in {"aux", "auxpass"} and c.lower_ in words for c in t.children):
+            return True
+        if t.dep_ not in HEDGE_PASSES:
+            return False
+    return False
+
+
 def former(role: Token, ctx: Context) -> bool:
     """'former adviser', 'ex-chief executive', 'then-secretary'; 'X's head of rates until
     January' (a time limit on the title itself, not on the verb: 'will serve until 2027')."""

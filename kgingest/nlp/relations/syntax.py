@@ -70,6 +70,9 @@ def prep_objects(tok: Token, prep: str, ctx: Context, depth: int = 2) -> list[En
         elif c.dep_ == "prt" and c.lower_ == prep:
             # a particle verb's object: "takes over the ministry"
             out += [e for d in tok.children if d.dep_ in OBJ for e in ctx.group(d)]
+        elif depth and c.dep_ == "prep" and tok.pos_ == "NOUN":
+            # a phrase after the verb's noun counts as one step: "held talks on the sidelines with X"
+            out += [e for p in c.children if p.dep_ == "pobj" for e in prep_objects(p, prep, ctx, depth - 1)]
         elif depth and c.dep_ in {"dobj", "attr", "prt", "advmod", "npadvmod", "prep", "pobj"}:
             out += prep_objects(c, prep, ctx, depth - 1)
     return out

@@ -69,7 +69,8 @@ def title_rules(ctx: Context, sent: Span, member: str, chambers: dict[str, list[
             continue
         bodies = chambers.get(tok.lower_, [])
         if len(bodies) > 1:     # "Senate" of two countries: the one this sentence names
-            bodies = [b for b in bodies if any(sent.start <= m.start < sent.end for m in b.mentions)]
+            here = [b for b in bodies if any(sent.start <= m.start < sent.end for m in b.mentions)]
+            bodies = here or _of_place(tok, bodies, ctx)
         chamber = bodies[0] if len(bodies) == 1 else None
         if chamber is not None:
             yield ctx.candidate(person, member, chamber, tok, "chamber-title", 0.8, phrase=True)
@@ -98,8 +99,23 @@ def join_list_rules(ctx: Context, sent: Span, member: str) -> Iterator[Candidate
         people = [e for t in ctx.doc[colon.i + 1:sent.end] for e in [ctx.entity(t)] if e is not None and e.cls == "Person"]
         if not any(not t.is_space for t in ctx.doc[colon.i + 1:sent.end]):
             people = _entries(ctx, ctx.sent_index[colon.i] + 1)
+        chamber = _lead_chamber(verb, colon, member, ctx)
         for person in dict.fromkeys(people):
             yield ctx.candidate(person, member, party, verb, "join-list", 0.75)
+            if chamber is not None:
+                yield ctx.candidate(person, member, chamber, verb, "join-list-chamber", 0.7)
+
+
+def _lead_chamber(verb: Token, colon: Token, member: str, ctx: Context) -> Entity | None:
+    """'two members who joined the Unity Party: ...' in a sentence that names one legislature: the
+    lead-in's members are members of it ('members of the House who joined ...' names it)."""
+    noun = verb.head if verb.dep_ == "relcl" else next((c for c in verb.children if c.dep_ == "nsubj"), None)
+    if noun is None or noun.lemma_.lower() not in {w.lower() for w in ctx.onto.properties[member].role_nouns}:
+        return None
+    sent = ctx.doc[colon.i].sent
+    bodies = {e for t in ctx.doc[sent.start:colon.i] for e in [ctx.entity(t)] if e is not None and e.cls == "Legislature"
+              and "committee" not in e.label.lower()}
+    return bodies.pop() if len(bodies) == 1 else None
 
 
 def _entries(ctx: Context, n: int) -> list[Entity]:
@@ -112,6 +128,20 @@ def _entries(ctx: Context, n: int) -> list[Entity]:
             break
         out.append(first)
     return out
+
+
+def _of_place(title: Token, bodies: list[Entity], ctx: Context) -> list[Entity]:
+    """'U.S. Sen. X', 'the Chilean senator X': of two chambers of that title, the one whose
+    name holds the place word just before the title."""
+    doc = ctx.doc
+    i = title.i - 1
+    while i >= 0 and i >= title.i - 2 and ctx.entity(doc[i]) is None and doc[i].lower_ in {"the", "a", "an"}:
+        i -= 1
+    place = ctx.entity(doc[i]) if i >= 0 else None
+    if place is None or not ctx.cls_is(place, "Place"):
+        return []
+    words = {m.text.lower() for m in place.mentions if m.end == i + 1}
+    return [b for b in bodies if any(w and w in b.label.lower() for w in words)]
 
 
 def _titled(title: Token, ctx: Context) -> Entity | None:

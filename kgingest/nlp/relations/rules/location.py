@@ -86,7 +86,11 @@ def location_rules(ctx: Context, sent: Span) -> Iterator[Candidate]:
         head = tok.head
         org = ctx.entity(head)
         if org is None or org is place:
-            if head.pos_ != "NOUN" or head.lower_ in lexicon(ctx.onto).role_words:
+            named = ctx.entity(doc[head.i + 1]) if head.i + 1 < len(doc) else None
+            if head.pos_ == "NOUN" and head.lower_ in lexicon(ctx.onto).role_words and named is not None \
+                    and ctx.cls_is(named, "Company"):
+                org = named     # "Greek owner X": a company's description, though 'owner' is also a role
+            elif head.pos_ != "NOUN" or head.lower_ in lexicon(ctx.onto).role_words:
                 continue    # "a former U.S. ambassador": a person's role, not an organisation's home
             org = (next((ctx.entity(c) for c in head.children if c.dep_ == "appos" and ctx.entity(c)), None)
                    or (ctx.entity(head.head) if head.dep_ in {"appos", "compound"} else None))
@@ -254,12 +258,14 @@ def _named_after(ctx: Context, sent: Span) -> Iterator[Candidate]:
 
 
 def _entity_after_descriptors(tok: Token, ctx: Context) -> Entity | None:
-    """The name a run of descriptor words leads to: 'telecoms giant Huawei'."""
+    """The name a run of descriptor words leads to: 'telecoms giant Huawei', 'payments
+    infrastructure firm X' (a lower-case word the tagger read as a verb still describes)."""
     doc = tok.doc
-    for t in doc[tok.i + 1: tok.i + 4]:
+    for t in doc[tok.i + 1: tok.i + 5]:
         if ctx.entity(t) is not None:
             return ctx.entity(t)
-        if t.pos_ not in {"NOUN", "ADJ"} or t.is_title:
+        misread = t.pos_ == "VERB" and t.lemma_ == t.lower_ and t.tag_ != "VBZ"    # 'startup' read as a verb
+        if not (t.pos_ in {"NOUN", "ADJ"} or misread) or not t.is_lower or not t.is_alpha:
             return None
     return None
 

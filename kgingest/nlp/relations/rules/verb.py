@@ -25,8 +25,10 @@ def _trigger_fits(verb: Token, trig: Trigger) -> bool:
         return False
     if len(words) == 1:
         return True
-    # the rest of the phrase in the verb's subtree, at most four words on ("pull out of")
-    kids = {c.lower_ for c in verb.doc[verb.i + 1:verb.i + 5] if verb.is_ancestor(c)}
+    # the rest of the phrase in the verb's subtree, at most four words on ("pull out of"), or
+    # six when the phrase's noun is the verb's object ("held talks on the sidelines with")
+    noun = any(c.dep_ == "dobj" and c.lower_ == words[1] for c in verb.children)
+    kids = {c.lower_ for c in verb.doc[verb.i + 1:verb.i + (7 if noun else 5)] if verb.is_ancestor(c)}
     return all(w in kids for w in words[1:])
 
 
