@@ -84,7 +84,7 @@ def title_rules(ctx: Context, sent: Span, member: str, chambers: dict[str, list[
 
 
 def join_list_rules(ctx: Context, sent: Span, member: str) -> Iterator[Candidate]:
-    """'The senators who moved to the APC are: A (.., formerly PDP), B ...': a lead-in that
+    """'The senators who moved to Party P are: A (.., formerly Party Q), B ...': a lead-in that
     names the party its list of people joined (``kg:joinVerb``); the list runs after the
     colon, in the sentence or in the entries that follow it."""
     joins = {w.split()[0]: (w.split()[1:] or [""])[0] for w in ctx.words("joinVerb")}
