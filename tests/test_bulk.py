@@ -184,6 +184,18 @@ SERVERS = [
 ]
 
 
+def spied(sink: Sink, monkeypatch: pytest.MonkeyPatch) -> list[tuple[str, str]]:
+    """The (method, last path segment) of every HTTP request the sink makes from now on."""
+    requests: list[tuple[str, str]] = []
+    real = sink._http.request  # type: ignore[attr-defined]
+
+    def spy(method: str, url: str, **kw: object) -> object:
+        requests.append((method, url.split("?")[0].rsplit("/", 1)[-1]))
+        return real(method, url, **kw)
+    monkeypatch.setattr(sink._http, "request", spy)  # type: ignore[attr-defined]
+    return requests
+
+
 @pytest.mark.parametrize("opener, note", SERVERS)
 def test_batches_into_a_server(tmp_path: Path, base: str, opener: Callable[[], Sink], note: str,
                                monkeypatch: pytest.MonkeyPatch) -> None:
@@ -191,14 +203,8 @@ def test_batches_into_a_server(tmp_path: Path, base: str, opener: Callable[[], S
     skips the same and replaces the changed in one multi-graph update."""
     graphs = {base + str(i): doc(base + str(i), f"k{i}", 3 + i) for i in range(5)}
     (tmp_path / "a.nq").write_text(nquads(graphs), encoding="utf-8")
-    requests: list[tuple[str, str]] = []
     with opener() as sink:
-        real = sink._http.request  # type: ignore[attr-defined]
-
-        def spy(method: str, url: str, **kw: object) -> object:
-            requests.append((method, url.split("?")[0].rsplit("/", 1)[-1]))
-            return real(method, url, **kw)
-        monkeypatch.setattr(sink._http, "request", spy)  # type: ignore[attr-defined]
+        requests = spied(sink, monkeypatch)
         summary = load_rdf([tmp_path / "a.nq"], sink, batch_quads=10)
         assert summary_of(summary) == (5, 0, 0, 0, 30)
         assert stored(sink, base) == {iri: set(lines) for iri, lines in graphs.items()}
@@ -253,14 +259,8 @@ def test_ingest_writes_extracted_documents_to_a_server_in_batches(opener: Callab
     with EmbeddedStore(None) as alone:
         assert summary_of(ingest(documents, alone, FakeExtractor(), batch_size=2)) == (5, 0, 0, 1, 50)
         expected = stored(alone, DOC + f"nlp-{run}-")
-    requests: list[tuple[str, str]] = []
     with opener() as sink:
-        real = sink._http.request  # type: ignore[attr-defined]
-
-        def spy(method: str, url: str, **kw: object) -> object:
-            requests.append((method, url.split("?")[0].rsplit("/", 1)[-1]))
-            return real(method, url, **kw)
-        monkeypatch.setattr(sink._http, "request", spy)  # type: ignore[attr-defined]
+        requests = spied(sink, monkeypatch)
         events: list[tuple[str, str]] = []
         summary = ingest(documents, sink, FakeExtractor(), batch_size=2,
                          report=lambda action, name, detail: events.append((action, name)))
