@@ -76,7 +76,7 @@ class Entities:
 
     items: list[Entity]
     at_token: dict[int, Entity]
-    # places named inside another entity's name ("Chengdu" in "Chengdu Jinsha Avionics Co., Ltd."):
+    # places named inside another entity's name ("Wuxi" in "Wuxi Tianlong Optics Co., Ltd."):
     # nodes of the graph, but no relation rule reads them, so the names' own facts stay as they are
     inside: list[Entity] = field(default_factory=list)
 
@@ -744,7 +744,7 @@ CREDIT_NAME = re.compile(r"[^\W\d_][\w.&'\u2019-]*(?: [^\W\d_][\w.&'\u2019-]*)*"
 
 
 def _credit_names(doc: Doc, onto: Ontology, lex: Lexicon) -> Iterator[tuple[Mention, str, str | None]]:
-    """The names of a photo credit, 'Photo: PA', 'Credit: Lagos Courier/Tunde Okoro': an
+    """The names of a photo credit, 'Photo: PA', 'Credit: Ibadan Herald/Kemi Adebayo': an
     agency in capitals or a name with a media word is a news organisation, two or three
     plain name words a photographer. Whatever the NER made of them ("NAN" a town), a credit
     says what they are."""
@@ -767,10 +767,10 @@ def _credit_names(doc: Doc, onto: Ontology, lex: Lexicon) -> Iterator[tuple[Ment
             if len(tokens) == 1 and span.text.isupper() and 2 <= len(span.text) <= 5:
                 cls = "MediaOrganization"       # "PA", "AFP", "ČTK"
             elif media is not None and any(t in media.cue_words for t in tokens):
-                cls = "MediaOrganization"       # "Lagos Courier"
+                cls = "MediaOrganization"       # "Ibadan Herald"
             elif 2 <= len(tokens) <= 3 and all(t[:1].isupper() and t[1:].islower() for t in tokens) \
                     and not any(lex.country_of(t) or t.lower() in _cue_words(onto) for t in tokens):
-                cls = "Person"                  # "Tunde Okoro"
+                cls = "Person"                  # "Kemi Adebayo"
             else:
                 continue
             yield Mention(span.start, span.end, span.text, "PERSON" if cls == "Person" else "ORG"), cls, None
@@ -1142,8 +1142,8 @@ def find(doc: Doc, onto: Ontology) -> Entities:
 
 
 def _places_opening_names(doc: Doc, entities: list[Entity], lex: Lexicon) -> list[Entity]:
-    """A city or province that opens an organisation's registered name ("Chengdu Jinsha
-    Avionics Co., Ltd.", "Kazan Avtopribor JSC", "the Shenzhen Stock Exchange") is a place the
+    """A city or province that opens an organisation's registered name ("Wuxi Tianlong
+    Optics Co., Ltd.", "Samara Pribortech JSC", "the Shenzhen Stock Exchange") is a place the
     text names: a Place node of its own with a mention inside the name (``Entities.inside``).
     Places and capitals the document already names otherwise are left to those entities."""
     named = {normalize(a) for e in entities for a in (e.label, *e.aliases, *(m.text for m in e.mentions))}
@@ -1357,7 +1357,7 @@ def _party_evidence(doc: Doc, m: Mention, titles: frozenset[str], person_at: dic
     """A mention that only a party's name takes: a legislator's title after it ("Renew Europe
     MEP X", "Vox MPs"), "movement" after it in a sentence on politics, the group one "sits
     with", or "of" it after a legislator ("MEP Jonas Aalto of the Green League",
-    "Lawmaker Ivan Yip of the DAB")."""
+    "Lawmaker Chan Ka-ming of the DAB")."""
     if m.end < len(doc) and doc[m.end].text in titles:
         return True
     root = m.span(doc).root
@@ -1397,9 +1397,9 @@ def _retype_parties(doc: Doc, entities: list[Entity], onto: Ontology) -> None:
 
 def _retype_guessed_places(doc: Doc, entities: list[Entity], onto: Ontology) -> list[Entity]:
     """A name the NER took for a place that no gazetteer knows is a company's where the text
-    says so: it is the first word of a registered company name ("Arvand" after "Arvand
-    Techtrade FZE": that company's short form), a noun describes it ("Zuvara, the payments
-    company"), or it has a chief executive ("Zuvara's chief executive X")."""
+    says so: it is the first word of a registered company name ("Corvane" after "Corvane
+    Trading FZE": that company's short form), a noun describes it ("Pelora, the payments
+    company"), or it has a chief executive ("Pelora's chief executive X")."""
     lex = lexicon(onto)
     roles, _, _ = _employer_slots(onto)
     firms: dict[str, list[Entity]] = defaultdict(list)

@@ -95,7 +95,7 @@ def objects(verb: Token, ctx: Context, about_owner: bool = False) -> list[Entity
         nxt = verb.doc[verb.i + 1]
         e = ctx.entity(nxt)
         if nxt.head == verb and nxt.dep_ in {"advmod", "npadvmod"} and e is not None and e.cls == "Person":
-            out.append(e)   # "that he advises Kiptoo": the small parser reads the name as an adverb
+            out.append(e)   # "that he advises Mwangi": the small parser reads the name as an adverb
     return out
 
 

@@ -177,7 +177,7 @@ def _name_on(tok: Token, first: int, role: Token, ctx: Context) -> bool:
     head = m.span(tok.doc).root.head
     if head.i in range(first, role.i + 1) or head == role.head:
         return True
-    # "Ardent chief executive Cho Min-jun met ...": the parser makes the name a subject of
+    # "Vantor chief executive Han Ji-woo met ...": the parser makes the name a subject of
     # its own, but name, title and person stand side by side
     # (not a conjunct: "Trade, Industry and Energy Minister X" names no "Energy")
     after = ctx.entity(tok.doc[role.i + 1]) if role.i + 1 < len(tok.doc) else None
