@@ -76,7 +76,7 @@ class Entities:
 
     items: list[Entity]
     at_token: dict[int, Entity]
-    # places named inside another entity's name ("Wuxi" in "Wuxi Tianlong Optics Co., Ltd."):
+    # places named inside another entity's name ("Suzhou" in "Suzhou Tianlong Optics Co., Ltd."):
     # nodes of the graph, but no relation rule reads them, so the names' own facts stay as they are
     inside: list[Entity] = field(default_factory=list)
 
@@ -1142,7 +1142,7 @@ def find(doc: Doc, onto: Ontology) -> Entities:
 
 
 def _places_opening_names(doc: Doc, entities: list[Entity], lex: Lexicon) -> list[Entity]:
-    """A city or province that opens an organisation's registered name ("Wuxi Tianlong
+    """A city or province that opens an organisation's registered name ("Suzhou Tianlong
     Optics Co., Ltd.", "Samara Pribortech JSC", "the Shenzhen Stock Exchange") is a place the
     text names: a Place node of its own with a mention inside the name (``Entities.inside``).
     Places and capitals the document already names otherwise are left to those entities."""
