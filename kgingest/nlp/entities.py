@@ -242,15 +242,6 @@ def _opens_title(doc: Doc, i: int, onto: Ontology) -> bool:
     return doc[i].lower_ in _role_heads(onto) or (i + 1 < len(doc) and doc[i + 1].lower_ in roles)
 
 
-def _close_bracket(span: Span) -> Span:
-    """'the Janata Dal (United' + ')': a bracket the name opens is closed inside it."""
-    doc = span.doc
-    if span.end < len(doc) and doc[span.end].text == ")" and any(t.text == "(" for t in span[1:]) \
-            and not any(t.text == ")" for t in span):
-        return Span(doc, span.start, span.end + 1, label=span.label_)
-    return span
-
-
 def _title_before_name(doc: Doc, i: int, roles: frozenset[str], honorifics: frozenset[str]) -> bool:
     """Token ``i`` is a capitalised title or rank ("Administrator", "Lt") and a personal name
     (two capitalised words, after the rank's period) follows it."""
@@ -817,7 +808,6 @@ def mentions(doc: Doc, onto: Ontology) -> list[tuple[Mention, str, str | None]]:
             span = _clean(widened, onto)
             if span is None:
                 continue
-            span = _close_bracket(span)
             label = "ORG" if widened.label_ == "ORG" != ent.label_ else (
                 (ruled if span.start >= seg.start else None) or ent.label_)   # "Trinamool" + "Congress"
             if label == "ORG" and span.start > seg.start and doc[span.start - 1].lower_ in _role_words(onto):
@@ -1160,7 +1150,7 @@ def _places_opening_names(doc: Doc, entities: list[Entity], lex: Lexicon) -> lis
                 n = normalize(head.text)
                 if m.end - m.start <= k or not all(t.is_title or t.is_upper and len(t) > 3 for t in head) \
                         or any(t.lower_ in generic for t in head) or lex.country_of(head.text) \
-                        or not (n in lex.places or n in lex.capitals) or n in named or not doc[m.start + k].is_title:
+                        or not _is_place(head.text, lex) or n in named or not doc[m.start + k].is_title:
                     continue
                 place = out.get(n)
                 if place is None:

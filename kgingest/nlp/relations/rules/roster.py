@@ -92,8 +92,10 @@ def entries(ctx: Context, sent: Span) -> list[Entry]:
 def roster_rules(ctx: Context, sent: Span) -> Iterator[Candidate]:
     """The lead entry, and each later one with the lead's title and no preposition of its
     own, serve whom the lead serves."""
+    if not any(t.text == ";" for t in sent):
+        return      # a roster's entries are set apart by semicolons: no other sentence is read
     found = entries(ctx, sent)
-    if len(found) < 2 or ";" not in {t.text for t in sent}:
+    if len(found) < 2:
         return
     props = ctx.trig.roles
     for k, lead in enumerate(found):
