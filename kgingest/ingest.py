@@ -171,9 +171,10 @@ def ingest(items: Iterable[RawDocument | Document | InputError | DocumentError],
         for result in run(extractor, changed(), workers=workers, batch_size=batch_size):
             if not isinstance(result, Rendered):
                 fail(*_split(result), trace=getattr(result, "trace", ""))
-            elif batch is None and not write_one(result):
-                break
-            if batch is not None and not batch.take(result, batch_size, count, fail, summary):
+            if batch is not None:
+                if not batch.take(result, batch_size, count, fail, summary):
+                    break
+            elif isinstance(result, Rendered) and not write_one(result):
                 break
     except WorkerError as err:
         summary.stopped = str(err)
@@ -215,13 +216,13 @@ class _ServerWrites:
 
     def flush(self, count: Callable[[Rendered, int], None], fail: Callable[..., None], summary: Summary) -> bool:
         """Write and count the pending documents; False when the run must stop."""
-        from .store.bulk import DocumentGraph, document_graph
+        from .store.bulk import DocumentGraph, rendered_graph
 
         pending, self.pending, self.seen = self.pending, [], 0
         with uninterrupted():  # a batch written is a batch counted, whenever a signal comes
             graphs: dict[str, DocumentGraph] = {}
             for result in pending:
-                graph = isolate(result.name, "storing", lambda: document_graph(result.iri, result.ntriples))
+                graph = isolate(result.name, "storing", lambda: rendered_graph(result.iri, result.ntriples))
                 if isinstance(graph, DocumentGraph):
                     graphs[result.iri] = graph
                 else:
@@ -247,6 +248,7 @@ class _ServerWrites:
                 else:
                     count(result, len(set(graphs[result.iri].quads)) + 1)
         return True
+
 
 def lookup_values(ref: str) -> list[str]:
     """What a DOC argument of ``kgingest delete`` may be: a graph IRI, a document id or URL, or

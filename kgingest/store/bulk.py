@@ -114,14 +114,12 @@ def read_graphs(source: bytes | Path, fmt: ox.RdfFormat, name: str) -> Iterator[
 
     def finish() -> DocumentGraph:
         assert current is not None
-        iri = current.value
-        done.add(iri)
-        values = {k.object.value for k in keys if isinstance(k.object, ox.Literal)}
-        if len(values) != 1:
-            where = _where(name, fmt, source, start)
-            problem = "no kg:contentKey" if not values else f"{len(values)} different kg:contentKey values"
-            raise BadRdf(where, f"graph <{iri}> has {problem}: not a document graph written by kgingest extract")
-        return DocumentGraph(iri, values.pop(), quads, keys[0])
+        done.add(current.value)
+        try:
+            return _keyed(current.value, quads, keys)
+        except ValueError as err:
+            raise BadRdf(_where(name, fmt, source, start),
+                         f"{err}: not a document graph written by kgingest extract") from None
 
     parser = ox.parse(source, fmt) if isinstance(source, bytes) else ox.parse(path=source, format=fmt)
     index = -1
@@ -155,11 +153,20 @@ def read_graphs(source: bytes | Path, fmt: ox.RdfFormat, name: str) -> Iterator[
         yield finish()
 
 
-def document_graph(iri: str, ntriples: str) -> DocumentGraph:
+def _keyed(iri: str, quads: list[ox.Quad], keys: list[ox.Quad]) -> DocumentGraph:
+    """A document graph from its quads and its key quads; ValueError unless it has one key."""
+    values = {k.object.value for k in keys if isinstance(k.object, ox.Literal)}
+    if len(values) != 1:
+        problem = "no kg:contentKey" if not values else f"{len(values)} different kg:contentKey values"
+        raise ValueError(f"graph <{iri}> has {problem}")
+    return DocumentGraph(iri, values.pop(), quads, keys[0])
+
+
+def rendered_graph(iri: str, ntriples: str) -> DocumentGraph:
     """A document's N-Triples (what extraction renders, its key among them) as a DocumentGraph,
     for the batched writers; ValueError when the text holds no single key of the graph.
 
-    >>> g = document_graph("urn:d", '<urn:d> <https://w3id.org/kgingest/ontology#contentKey> "k" .\\n<urn:d> <urn:p> <urn:o> .\\n')
+    >>> g = rendered_graph("urn:d", '<urn:d> <https://w3id.org/kgingest/ontology#contentKey> "k" .\\n<urn:d> <urn:p> <urn:o> .\\n')
     >>> (g.iri, g.key, [str(q.object) for q in g.quads])
     ('urn:d', 'k', ['<urn:o>'])
     """
@@ -170,10 +177,7 @@ def document_graph(iri: str, ntriples: str) -> DocumentGraph:
         quad = ox.Quad(triple.subject, triple.predicate, triple.object, name)
         is_key = triple.predicate == CONTENT_KEY and triple.subject == name and type(triple.object) is ox.Literal
         (keys if is_key else quads).append(quad)
-    values = {k.object.value for k in keys if isinstance(k.object, ox.Literal)}
-    if len(values) != 1:
-        raise ValueError(f"graph <{iri}> has {len(values)} kg:contentKey values, not one")
-    return DocumentGraph(iri, values.pop(), quads, keys[0])
+    return _keyed(iri, quads, keys)
 
 
 def _ntriples(quads: Iterable[ox.Quad]) -> bytes:
@@ -444,8 +448,8 @@ def bulk_writer(sink: Sink, *, batch_quads: int = DEFAULT_BATCH_QUADS) -> Embedd
     raise TypeError(f"no bulk writer for {type(sink).__name__}")
 
 
-__all__ = ["BadRdf", "DocumentGraph", "EmbeddedBulk", "ServerBatch", "bulk_writer", "document_graph", "rdf_files",
-           "rdf_format", "read_graphs"]
+__all__ = ["BadRdf", "DocumentGraph", "EmbeddedBulk", "ServerBatch", "bulk_writer", "rdf_files",
+           "rdf_format", "read_graphs", "rendered_graph"]
 
 
 def _replace_each(sink: Sink, graphs: list[DocumentGraph],
